@@ -111,7 +111,11 @@ def row_conservation(store: Store, contract: TableContract) -> CheckOutcome:
             f"clean table {clean_rows} rows (ledger {manifest.rows}), quarantine {quarantined} rows"
             + (f"; unbalanced batches {unbalanced}" if unbalanced else "")
         ),
-        metadata={"clean_rows": clean_rows, "ledger_rows": manifest.rows, "quarantine_rows": quarantined},
+        metadata={
+            "clean_rows": clean_rows,
+            "ledger_rows": manifest.rows,
+            "quarantine_rows": quarantined,
+        },
     )
 
 
@@ -154,4 +158,3 @@ def _rows(store: Store, prefix: str) -> int:
             with store.local_copy(info.key) as path:
                 total += pq.ParquetFile(path).metadata.num_rows
     return total
-

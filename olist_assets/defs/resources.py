@@ -1,7 +1,5 @@
 """Dagster resources: where the lake and the landing folder are, bound to environment settings."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from olist_assets.core.storage import Store, open_store

@@ -1,0 +1,73 @@
+"""Materialize every asset in process and collect what happened, for the command line."""
+
+import time
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from olist_assets.definitions import build_definitions
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    asset: str
+    name: str
+    passed: bool
+    blocking: bool
+    description: str
+
+
+@dataclass
+class RunOutcome:
+    """Materialization metadata per asset, check results and failures of one in-process run."""
+
+    materialized: dict[str, dict] = field(default_factory=dict)
+    checks: list[CheckLine] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    not_run: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed_checks(self) -> list[CheckLine]:
+        return [c for c in self.checks if not c.passed and c.blocking]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.failed_checks and not self.not_run
+
+
+def materialize_all(
+    lake_url: str, landing_url: str, instance: dg.DagsterInstance, log_level: str = "INFO"
+) -> RunOutcome:
+    """Run the whole asset graph (raw, clean, business, checks) against one lake."""
+    definitions = build_definitions(lake_url=lake_url, landing_url=landing_url)
+    job = definitions.resolve_implicit_global_asset_job_def()
+    started = time.perf_counter()
+    result = job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+    )
+    outcome = RunOutcome(seconds=time.perf_counter() - started)
+    for event in result.get_asset_materialization_events():
+        materialization = event.materialization
+        outcome.materialized[materialization.asset_key.to_user_string()] = {
+            key: value.value for key, value in materialization.metadata.items()
+        }
+    for evaluation in result.get_asset_check_evaluations():
+        outcome.checks.append(
+            CheckLine(
+                asset=evaluation.asset_key.to_user_string(),
+                name=evaluation.check_name,
+                passed=evaluation.passed,
+                blocking=evaluation.severity == dg.AssetCheckSeverity.ERROR,
+                description=evaluation.description or "",
+            )
+        )
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        message = error.message.strip().splitlines()[-1] if error else "unknown error"
+        outcome.failures.append(f"{event.step_key}: {message}")
+    planned = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
+    outcome.not_run = sorted(planned - set(outcome.materialized))
+    return outcome
