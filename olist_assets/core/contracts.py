@@ -15,12 +15,49 @@ MONEY = pa.decimal128(12, 2)
 TIMESTAMP = pa.timestamp("ms")
 
 BRAZIL_STATES = frozenset(
-    "AC AL AM AP BA CE DF ES GO MA MG MS MT PA PB PE PI PR RJ RN RO RR RS SC SE SP TO".split()
+    [
+        "AC",
+        "AL",
+        "AM",
+        "AP",
+        "BA",
+        "CE",
+        "DF",
+        "ES",
+        "GO",
+        "MA",
+        "MG",
+        "MS",
+        "MT",
+        "PA",
+        "PB",
+        "PE",
+        "PI",
+        "PR",
+        "RJ",
+        "RN",
+        "RO",
+        "RR",
+        "RS",
+        "SC",
+        "SE",
+        "SP",
+        "TO",
+    ]
 )
 ORDER_STATUSES = frozenset(
-    "delivered shipped canceled unavailable invoiced processing created approved".split()
+    [
+        "delivered",
+        "shipped",
+        "canceled",
+        "unavailable",
+        "invoiced",
+        "processing",
+        "created",
+        "approved",
+    ]
 )
-PAYMENT_TYPES = frozenset("credit_card boleto voucher debit_card not_defined".split())
+PAYMENT_TYPES = frozenset(["credit_card", "boleto", "voucher", "debit_card", "not_defined"])
 
 
 @dataclass(frozen=True)
@@ -100,7 +137,10 @@ class TableContract:
 
     def matches_file(self, file_name: str) -> bool:
         """Whether a file name is this table's file, or a dated variant of it."""
-        return re.fullmatch(rf"{re.escape(self.file_stem)}(?:[ _-][\w -]*)?\.csv", file_name) is not None
+        return (
+            re.fullmatch(rf"{re.escape(self.file_stem)}(?:[ _-][\w -]*)?\.csv", file_name)
+            is not None
+        )
 
 
 def athena_type(arrow_type: pa.DataType) -> str:
@@ -129,7 +169,9 @@ def _id(name: str, description: str = "") -> Column:
 
 
 def _zip(name: str) -> Column:
-    return Column(name, pa.string(), pattern=ZIP, description="5-digit zip prefix, leading zeros kept")
+    return Column(
+        name, pa.string(), pattern=ZIP, description="5-digit zip prefix, leading zeros kept"
+    )
 
 
 def _state(name: str) -> Column:

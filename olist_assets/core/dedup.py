@@ -30,7 +30,11 @@ class Deduplicator:
         self.key_columns = list(contract.key_columns)
         self.has_key = bool(contract.primary_key)
         self.seen = pd.DataFrame(
-            {"key": np.empty(0, np.uint64), "row": np.empty(0, np.uint64), "line": np.empty(0, np.int64)}
+            {
+                "key": np.empty(0, np.uint64),
+                "row": np.empty(0, np.uint64),
+                "line": np.empty(0, np.int64),
+            }
         )
 
     def apply(self, chunk: Chunk) -> tuple[pa.Table, int, list[Reject]]:
@@ -43,7 +47,9 @@ class Deduplicator:
         exact = both.duplicated(["key", "row"]).to_numpy()[before:]
         conflict = both.duplicated("key").to_numpy()[before:] & ~exact
         keep = ~(exact | conflict)
-        conflicts = self._conflicts(chunk, keys, both, np.flatnonzero(conflict)) if conflict.any() else []
+        conflicts = (
+            self._conflicts(chunk, keys, both, np.flatnonzero(conflict)) if conflict.any() else []
+        )
         self.seen = pd.concat([self.seen, current[keep]], ignore_index=True)
         return chunk.rows.filter(pa.array(keep)), int(exact.sum()), conflicts
 

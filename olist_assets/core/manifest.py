@@ -50,7 +50,10 @@ class TableManifest:
         return sorted(self.batches.values(), key=lambda b: b.precedence, reverse=newest_first)
 
     def to_json(self) -> bytes:
-        body = {"table": self.table, "batches": {k: asdict(v) for k, v in sorted(self.batches.items())}}
+        body = {
+            "table": self.table,
+            "batches": {k: asdict(v) for k, v in sorted(self.batches.items())},
+        }
         return json.dumps(body, indent=2, sort_keys=True).encode()
 
 

@@ -89,7 +89,9 @@ def read_chunks(
             file_name, f"not valid UTF-8 near line {reader.line_num + 1}: {error.reason}"
         ) from error
     except csv.Error as error:
-        raise SourceFileError(file_name, f"unreadable CSV at line {reader.line_num}: {error}") from error
+        raise SourceFileError(
+            file_name, f"unreadable CSV at line {reader.line_num}: {error}"
+        ) from error
 
 
 def _check_header(file_name: str, header: list[str], contract: TableContract) -> None:

@@ -22,7 +22,13 @@ CODE_VERSION = "OLIST_CODE_VERSION"
 LAMBDA_FUNCTIONS: dict[str, dict[str, object]] = {
     "landing": {
         "handler": "lambda_adapters.handle_landing.lambda_handler",
-        "env": [LAKE_URL, GLUE_DATABASE_CLEAN, STATE_MACHINE_ARN, REFRESH_DEBOUNCE_SECONDS, CODE_VERSION],
+        "env": [
+            LAKE_URL,
+            GLUE_DATABASE_CLEAN,
+            STATE_MACHINE_ARN,
+            REFRESH_DEBOUNCE_SECONDS,
+            CODE_VERSION,
+        ],
     },
     "check_inputs": {
         "handler": "lambda_adapters.handle_check_inputs.lambda_handler",

@@ -83,7 +83,9 @@ def _timestamps(values: pa.Array, kind: pa.DataType) -> tuple[pa.Array, np.ndarr
     usable = pc.if_else(pa.array(bad), pa.scalar(None, pa.string()), values)
     parsed = pc.strptime(usable, format=TIMESTAMP_FORMAT, unit=kind.unit, error_is_null=True)
     round_trip = pc.strftime(parsed.cast(pa.timestamp("s")), format=TIMESTAMP_FORMAT)
-    bad |= _mask(pc.not_equal(round_trip, usable)) | (_mask(pc.is_null(parsed)) & _mask(pc.is_valid(usable)))
+    bad |= _mask(pc.not_equal(round_trip, usable)) | (
+        _mask(pc.is_null(parsed)) & _mask(pc.is_valid(usable))
+    )
     return parsed.cast(kind), bad
 
 
