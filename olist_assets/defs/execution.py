@@ -65,9 +65,16 @@ def materialize_all(
             )
         )
     for event in result.get_step_failure_events():
-        error = event.step_failure_data.error
-        message = error.message.strip().splitlines()[-1] if error else "unknown error"
-        outcome.failures.append(f"{event.step_key}: {message}")
+        outcome.failures.append(f"{event.step_key}: {_root_message(event.step_failure_data.error)}")
     planned = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
     outcome.not_run = sorted(planned - set(outcome.materialized))
     return outcome
+
+
+def _root_message(error) -> str:
+    """The innermost cause's message: the user's exception, not Dagster's wrapper."""
+    if error is None:
+        return "unknown error"
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[-1]
