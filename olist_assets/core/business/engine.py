@@ -1,0 +1,35 @@
+"""The SQL engine port: build a business table from its SQL file, or run a query, on some engine.
+
+Adapters: DuckDB over the lake's Parquet (local runs, `duckdb_engine`) and Athena (production,
+`athena_engine`). Checks and runtimes depend only on this port.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What building one business table produced: its rows, where it was published, how long it took."""
+
+    name: str
+    rows: int
+    location: str
+    seconds: float
+
+
+class SqlEngine(Protocol):
+    """What the business layer needs from a SQL engine."""
+
+    def build_table(self, name: str) -> BuildResult:
+        """Run the table's SQL and publish the result as `business/<name>/` in one switch."""
+        ...
+
+    def query(self, sql: str) -> pa.Table:
+        """Run a query naming tables `clean.<table>` and `business.<table>`; return its rows."""
+        ...

@@ -1,0 +1,80 @@
+"""The Dagster business assets and checks, materialized in process over the tiny clean layer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import dagster as dg
+import pytest
+
+from olist_assets.core.business.tables import BUSINESS_TABLES
+from olist_assets.defs.business import business_assets, business_checks, business_key
+from olist_assets.defs.clean import clean_key
+from olist_assets.defs.resources import LakeResource
+
+pytestmark = pytest.mark.integration
+
+
+def test_each_business_asset_depends_on_the_tables_its_sql_reads():
+    deps = {key: set(asset.asset_deps[key]) for asset in business_assets for key in asset.keys}
+
+    assert deps[business_key("fact_order_items")] == {
+        clean_key("order_items"),
+        clean_key("products"),
+        clean_key("product_category_translation"),
+        clean_key("sellers"),
+        business_key("fact_orders"),
+    }
+    assert set(deps) == {business_key(name) for name in BUSINESS_TABLES}
+
+
+def test_materializing_the_business_group_publishes_tables_metadata_and_passing_checks(tiny_lake):
+    # Given the tiny clean layer and the business assets with their checks
+    resources = {"lake": LakeResource(url=str(tiny_lake.root))}
+
+    # When they are materialized in one run
+    result = dg.materialize(
+        [*business_assets, *business_checks], resources=resources, raise_on_error=False
+    )
+
+    # Then every table is written with its row count, schema, preview and headline figures
+    assert result.success
+    metadata = {
+        e.asset_key: e.materialization.metadata for e in result.get_asset_materialization_events()
+    }
+    orders = metadata[business_key("fact_orders")]
+    assert orders["dagster/row_count"].value == 12
+    assert orders["orders"].value == 12
+    assert orders["gmv"].value == pytest.approx(930.00)
+    assert orders["on_time_rate"].value == pytest.approx(6 / 8)
+    schema = orders["dagster/column_schema"].value
+    assert "reconciliation_status" in {c.name for c in schema.columns}
+    assert "| o05" in orders["preview"].value
+    # And every check ran and passed
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) == len(business_checks)
+    assert all(e.passed for e in evaluations)
+
+
+def test_a_failing_blocking_check_stops_the_tables_downstream(tiny_lake, write_clean):
+    # Given a clean layer holding a payment of an order that does not exist
+    orphan = {
+        "order_id": "o99",
+        "payment_sequential": 1,
+        "payment_type": "boleto",
+        "payment_installments": 1,
+        "payment_value": Decimal("12.34"),
+    }
+    write_clean({"order_payments": [orphan]}, batch="orphan")
+    resources = {"lake": LakeResource(url=str(tiny_lake.root))}
+
+    # When the business group is materialized with its checks
+    result = dg.materialize(
+        [*business_assets, *business_checks], resources=resources, raise_on_error=False
+    )
+
+    # Then fact_orders is built, its payment conservation fails, and nothing downstream is built
+    failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+    built = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert failed == {"payments_conserved"}
+    assert built == {business_key("fact_orders")}
