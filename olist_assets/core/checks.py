@@ -14,9 +14,9 @@ import pyarrow.parquet as pq
 
 from olist_assets.core import lake
 from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract
-from olist_assets.core.dedup import row_hashes
+from olist_assets.core.dedup import parquet_row_hashes
 from olist_assets.core.manifest import load_manifest
-from olist_assets.core.reading import read_table
+from olist_assets.core.reading import parquet_keys, read_table
 from olist_assets.core.storage import Store
 
 QUARANTINE_WARN_RATE = 0.0
@@ -41,8 +41,7 @@ class CheckOutcome:
 
 def primary_key_unique(store: Store, contract: TableContract) -> CheckOutcome:
     """No two clean rows share a primary key (or, for key-less tables, are identical)."""
-    keys = read_table(store, lake.table_prefix(lake.CLEAN, contract.name), contract.key_columns)
-    hashes = row_hashes(keys)
+    hashes = _clean_key_hashes(store, contract)
     duplicates = int(len(hashes) - len(np.unique(hashes)))
     label = ", ".join(contract.key_columns)
     return CheckOutcome(
@@ -149,6 +148,19 @@ def clean_checks(store: Store, contract: TableContract) -> list[CheckOutcome]:
 
 def all_clean_checks(store: Store) -> list[CheckOutcome]:
     return [outcome for contract in CONTRACTS.values() for outcome in clean_checks(store, contract)]
+
+
+def _clean_key_hashes(store: Store, contract: TableContract) -> np.ndarray:
+    """Key fingerprints of every clean file of a table, without loading the table at once."""
+    prefix = lake.table_prefix(lake.CLEAN, contract.name)
+    keys = parquet_keys(store, prefix)
+    if not keys:
+        raise FileNotFoundError(f"no Parquet files under {store.uri(prefix)}")
+    parts = []
+    for key in keys:
+        with store.local_copy(key) as path:
+            parts.append(parquet_row_hashes(path, contract.key_columns))
+    return np.concatenate(parts)
 
 
 def _rows(store: Store, prefix: str) -> int:

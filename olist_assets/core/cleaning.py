@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from olist_assets.core import lake
 from olist_assets.core.contracts import TableContract
-from olist_assets.core.dedup import Deduplicator, row_hashes
+from olist_assets.core.dedup import Deduplicator, parquet_row_hashes
 from olist_assets.core.hashing import HashingReader
 from olist_assets.core.manifest import BatchRecord, TableManifest, load_manifest, save_manifest
 from olist_assets.core.parsing import DEFAULT_CHUNK_ROWS, Reject, read_chunks
@@ -65,7 +65,8 @@ def refresh_table(
         info = store.info(key)
         if info is None:
             raise FileNotFoundError(f"{key}: no such raw file in {store.url}")
-        if known and known.raw_key == key and known.etag == info.etag:
+        landing = (key, info.etag, info.modified.isoformat())
+        if known and (known.raw_key, known.etag, known.landed_at) == landing:
             continue
         record = ingest_batch(store, contract, key, chunk_rows)
         manifest.batches[record.batch] = record
@@ -137,7 +138,7 @@ def publish_table(store: Store, contract: TableContract, manifest: TableManifest
     for record in manifest.ordered(newest_first=True):
         staged_key = lake.staging_key(contract.name, record.batch)
         with store.local_copy(staged_key) as path:
-            keys = row_hashes(pq.read_table(path, columns=list(contract.key_columns)))
+            keys = parquet_row_hashes(path, contract.key_columns)
             keep = ~np.isin(keys, seen)
             signature = f"{record.sha256}:{hashlib.sha256(np.packbits(keep)).hexdigest()}"
             clean_key = lake.clean_key(contract.name, record.batch)

@@ -311,7 +311,6 @@ PRODUCTS = TableContract(
             ("product_category_name",),
             "product_category_translation",
             ("product_category_name",),
-            blocking=False,
             known_orphans=frozenset({"pc_gamer", "portateis_cozinha_e_preparadores_de_alimentos"}),
         ),
     ),

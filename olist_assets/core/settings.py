@@ -47,3 +47,9 @@ LAMBDA_FUNCTIONS: dict[str, dict[str, object]] = {
         "env": [LAKE_URL, FAILURE_TOPIC_ARN],
     },
 }
+
+# Dagster only: "1" starts the sensor that mirrors production run records (runs/ in the lake).
+PRODUCTION_RUNS = "OLIST_PRODUCTION_RUNS"
+
+# Tests and benchmarks only: the folder of real Olist files (full/ and heads/).
+REAL_DIR = "OLIST_REAL_DIR"

@@ -96,7 +96,7 @@ def _fk_check(contract: TableContract, fk: ForeignKey) -> dg.AssetChecksDefiniti
         additional_deps=[clean_key(fk.table)],
         blocking=fk.blocking,
         description=f"Every {fk.columns[0]} exists in clean {fk.table}"
-        + ("" if fk.blocking else " (known orphans warn)"),
+        + (f" (known orphans warn: {sorted(fk.known_orphans)})" if fk.known_orphans else ""),
     )
     def check(lake: LakeResource) -> dg.AssetCheckResult:
         return _result(core_checks.foreign_key_coverage(lake.store(), contract, fk))

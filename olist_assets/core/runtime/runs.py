@@ -1,0 +1,43 @@
+"""Run records: one JSON document per landed object version and per failure, under runs/ in the lake.
+
+A landing record is keyed by the raw key and the object's version (or ETag), so a second delivery
+of the same S3 event finds it and does nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from olist_assets.core import lake
+from olist_assets.core.storage import Store
+
+LANDING = f"{lake.RUNS}/landing"
+FAILURES = f"{lake.RUNS}/failures"
+CHECKS = f"{lake.RUNS}/checks"
+
+
+def landing_record_key(raw_key: str, version_token: str) -> str:
+    """Where the outcome of landing one version of one raw object is recorded."""
+    return f"{LANDING}/{raw_key}/{version_token.replace('/', '_')}.json"
+
+
+def failure_record_key(source: str, at: datetime) -> str:
+    """A new, unique key for one failure, grouped by day so the newest are easy to list."""
+    return f"{FAILURES}/{at:%Y-%m-%d}/{at:%H%M%S}-{source}-{uuid.uuid4().hex[:8]}.json"
+
+
+def check_report_key(execution: str) -> str:
+    return f"{CHECKS}/{execution}.json"
+
+
+def write_record(store: Store, key: str, record: dict[str, Any]) -> None:
+    store.write_bytes(key, json.dumps(record, indent=2, sort_keys=True, default=str).encode())
+
+
+def read_record(store: Store, key: str) -> dict[str, Any] | None:
+    if store.info(key) is None:
+        return None
+    return json.loads(store.read_bytes(key))
