@@ -10,7 +10,7 @@ SCALE ?= 0.1
 SEED ?= 42
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: env run test lint dev package clean-data
+.PHONY: env run test lint dev package ddl infra-generate infra-check deploy-local bench clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -41,6 +41,21 @@ dev: $(STAMP)
 
 package: $(STAMP)
 	$(BIN)/python infrastructure/build_lambda_zip.py --out build/lambda.zip
+
+ddl: $(STAMP)  ## re-render sql/ddl/ (Athena DDL of the clean layer) from the contracts
+	$(BIN)/python -m olist_assets.core.business.ddl
+
+infra-generate: $(STAMP)  ## re-render infrastructure/generated/*.json from the Python modules
+	$(BIN)/python infrastructure/render_generated.py
+
+infra-check: $(STAMP)  ## offline Terraform checks: generated files, fmt, validate, mocked test, ASL, checkov
+	bash infrastructure/check.sh
+
+deploy-local: $(STAMP)  ## rehearse the deployment on a local moto server, land a dataset, destroy
+	bash infrastructure/deploy_local.sh
+
+bench: $(STAMP)  ## every benchmark, each printing its figures and the ratio to its baseline
+	for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean-data:
 	rm -rf data .dagster_home
