@@ -23,3 +23,12 @@ def read_table(store: Store, prefix: str, columns: Sequence[str] | None = None) 
     if not parts:
         raise FileNotFoundError(f"no Parquet files under {store.uri(prefix)}")
     return pa.concat_tables(parts)
+
+
+def read_head(store: Store, prefix: str, rows: int = 5) -> pa.Table | None:
+    """The first rows found under a prefix, for previews; None when it holds no rows."""
+    for key in parquet_keys(store, prefix):
+        with store.local_copy(key) as path:
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=rows):
+                return pa.Table.from_batches([batch])
+    return None

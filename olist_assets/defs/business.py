@@ -9,7 +9,7 @@ from olist_assets.core.business.headline import headline
 from olist_assets.core.business.tables import BUSINESS_TABLES, BusinessTable
 from olist_assets.core.lake import BUSINESS
 from olist_assets.defs.clean import clean_key
-from olist_assets.defs.metadata import arrow_schema, preview
+from olist_assets.defs.metadata import arrow_schema, check_result, preview
 from olist_assets.defs.resources import LakeResource
 
 PREVIEW_ROWS = 5
@@ -70,14 +70,7 @@ def build_business_check(check: BusinessCheck) -> dg.AssetChecksDefinition:
         description=check.description,
     )
     def business_check(lake: LakeResource) -> dg.AssetCheckResult:
-        outcome = check.evaluate(DuckDBEngine(lake.store()))
-        severity = dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN
-        return dg.AssetCheckResult(
-            passed=outcome.passed,
-            severity=severity,
-            description=outcome.description,
-            metadata=outcome.metadata,
-        )
+        return check_result(check.evaluate(DuckDBEngine(lake.store())))
 
     return business_check
 

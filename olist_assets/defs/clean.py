@@ -1,16 +1,14 @@
 """Clean assets: one per Olist table, typed Parquet with quarantine, plus their data-quality checks."""
 
 import dagster as dg
-import pyarrow.parquet as pq
 
 from olist_assets.core import checks as core_checks
-from olist_assets.core.checks import CheckOutcome
 from olist_assets.core.cleaning import RefreshResult, refresh_table
 from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract
 from olist_assets.core.lake import CLEAN, table_prefix
-from olist_assets.core.reading import parquet_keys
+from olist_assets.core.reading import read_head
 from olist_assets.core.storage import Store
-from olist_assets.defs.metadata import column_schema, preview
+from olist_assets.defs.metadata import check_result, column_schema, preview
 from olist_assets.defs.raw import raw_key
 from olist_assets.defs.resources import LakeResource
 
@@ -42,15 +40,7 @@ def build_clean_asset(contract: TableContract) -> dg.AssetsDefinition:
 
 def _metadata(store: Store, contract: TableContract, result: RefreshResult) -> dict:
     batches = result.manifest.batches.values()
-    keys = parquet_keys(store, table_prefix(CLEAN, contract.name))
-    sample = None
-    for key in keys[:1]:
-        with store.local_copy(key) as path:
-            sample = (
-                pq.ParquetFile(path).read_row_group(0)
-                if pq.ParquetFile(path).num_row_groups
-                else None
-            )
+    sample = read_head(store, table_prefix(CLEAN, contract.name))
     return {
         "dagster/row_count": result.manifest.rows,
         "dagster/column_schema": column_schema(contract),
@@ -67,16 +57,6 @@ def _metadata(store: Store, contract: TableContract, result: RefreshResult) -> d
     }
 
 
-def _result(outcome: CheckOutcome) -> dg.AssetCheckResult:
-    severity = dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN
-    return dg.AssetCheckResult(
-        passed=outcome.passed,
-        severity=severity,
-        description=outcome.description,
-        metadata=outcome.metadata,
-    )
-
-
 def _table_check(
     contract: TableContract, name: str, run, description: str
 ) -> dg.AssetChecksDefinition:
@@ -84,7 +64,7 @@ def _table_check(
         asset=clean_key(contract.name), name=name, blocking=True, description=description
     )
     def check(lake: LakeResource) -> dg.AssetCheckResult:
-        return _result(run(lake.store(), contract))
+        return check_result(run(lake.store(), contract))
 
     return check
 
@@ -99,7 +79,7 @@ def _fk_check(contract: TableContract, fk: ForeignKey) -> dg.AssetChecksDefiniti
         + (f" (known orphans warn: {sorted(fk.known_orphans)})" if fk.known_orphans else ""),
     )
     def check(lake: LakeResource) -> dg.AssetCheckResult:
-        return _result(core_checks.foreign_key_coverage(lake.store(), contract, fk))
+        return check_result(core_checks.foreign_key_coverage(lake.store(), contract, fk))
 
     return check
 

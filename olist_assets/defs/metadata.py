@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import pyarrow as pa
 
+from olist_assets.core.checks import CheckOutcome
 from olist_assets.core.contracts import TableContract, athena_type
 
 
@@ -36,6 +37,17 @@ def arrow_schema(schema: pa.Schema) -> dg.TableSchema:
 def preview(table: pa.Table, rows: int = 5) -> dg.MetadataValue:
     """The first rows as a Markdown table."""
     return dg.MetadataValue.md(table.slice(0, rows).to_pandas().to_markdown(index=False))
+
+
+def check_result(outcome: CheckOutcome) -> dg.AssetCheckResult:
+    """A core check outcome as a Dagster check result: blocking failures are errors, others warn."""
+    severity = dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN
+    return dg.AssetCheckResult(
+        passed=outcome.passed,
+        severity=severity,
+        description=outcome.description,
+        metadata=outcome.metadata,
+    )
 
 
 def _type_name(arrow_type: pa.DataType) -> str:
