@@ -10,7 +10,7 @@ SCALE ?= 0.1
 SEED ?= 42
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: env run test lint dev package ddl infra-generate infra-check deploy-local bench clean-data
+.PHONY: env run test lint dev screenshots package ddl infra-generate infra-check deploy-local bench clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -38,6 +38,9 @@ dev: $(STAMP)
 	@mkdir -p $(DAGSTER_HOME) $(LANDING)
 	OLIST_LAKE_URL=$(LAKE) OLIST_LANDING_URL=$(LANDING) \
 		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+screenshots: $(STAMP)  ## refresh docs/screenshots/ from the browser tests
+	OLIST_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser -q
 
 package: $(STAMP)
 	$(BIN)/python infrastructure/build_lambda_zip.py --out build/lambda.zip

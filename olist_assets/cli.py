@@ -27,6 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--lake", default=os.environ.get(settings.LAKE_URL, settings.DEFAULT_LAKE_URL))
     run.set_defaults(handler=_run)
 
+    report = commands.add_parser("report", help="render the business tables as one HTML report")
+    report.add_argument(
+        "--lake", default=os.environ.get(settings.LAKE_URL, settings.DEFAULT_LAKE_URL)
+    )
+    report.add_argument("--out", type=Path, required=True)
+    report.set_defaults(handler=_report)
+
     args = parser.parse_args(argv)
     return args.handler(args)
 
@@ -51,6 +58,16 @@ def _run(args: argparse.Namespace) -> int:
         outcome = materialize_all(lake_url=args.lake, landing_url=args.source, instance=instance)
     print(render_summary(outcome, lake=args.lake, source=args.source))
     return 0 if outcome.ok else 1
+
+
+def _report(args: argparse.Namespace) -> int:
+    from olist_assets.core.report.document import write_report
+    from olist_assets.core.storage import open_store
+
+    print(f"Rendering the report from {args.lake}")
+    write_report(open_store(args.lake), args.out)
+    print(f"Report written to {args.out}")
+    return 0
 
 
 @contextlib.contextmanager
