@@ -8,7 +8,7 @@ LANDING ?= data/landing
 LAKE ?= data/lake
 SCALE ?= 0.1
 SEED ?= 42
-export DAGSTER_HOME := $(CURDIR)/.dagster_home
+DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
 .PHONY: env run test lint dev screenshots package ddl infra-generate infra-check deploy-local bench clean-data
 
@@ -25,7 +25,7 @@ run: $(STAMP)
 	@mkdir -p $(DAGSTER_HOME) $(LANDING)
 	@if [ -z "$$(ls -A $(LANDING))" ]; then \
 		$(BIN)/olist-lakehouse generate --scale $(SCALE) --seed $(SEED) --out $(LANDING); fi
-	$(BIN)/olist-lakehouse run --source $(LANDING) --lake $(LAKE)
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/olist-lakehouse run --source $(LANDING) --lake $(LAKE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -36,7 +36,7 @@ test: lint
 
 dev: $(STAMP)
 	@mkdir -p $(DAGSTER_HOME) $(LANDING)
-	OLIST_LAKE_URL=$(LAKE) OLIST_LANDING_URL=$(LANDING) \
+	DAGSTER_HOME=$(DAGSTER_HOME) OLIST_LAKE_URL=$(LAKE) OLIST_LANDING_URL=$(LANDING) \
 		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 screenshots: $(STAMP)  ## refresh docs/screenshots/ from the browser tests

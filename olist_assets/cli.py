@@ -75,7 +75,8 @@ def _dagster_instance() -> Iterator:
     """$DAGSTER_HOME's instance when set, so command-line runs show in the UI; else an ephemeral one."""
     import dagster as dg
 
-    if os.environ.get("DAGSTER_HOME"):
+    if home := os.environ.get("DAGSTER_HOME"):
+        Path(home).mkdir(parents=True, exist_ok=True)
         with dg.DagsterInstance.get() as instance:
             yield instance
     else:

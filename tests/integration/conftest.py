@@ -1,9 +1,15 @@
-"""A moto S3 server on loopback: boto3 and pyarrow (used by DuckDB) both reach it by endpoint."""
+"""Integration fixtures: a throwaway Dagster instance, a moto S3 server on loopback."""
 
 from collections.abc import Iterator
 
 import pytest
 from moto.server import ThreadedMotoServer
+
+
+@pytest.fixture(autouse=True)
+def ephemeral_dagster_instance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Command-line runs in tests use a throwaway Dagster instance, never the developer's."""
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import hashlib
 from pathlib import Path
 
 import boto3
+import dagster as dg
 import pyarrow.parquet as pq
 import pytest
 
@@ -97,3 +98,18 @@ def test_run_with_the_lake_on_s3_matches_the_local_lake(
         with s3.local_copy(keys[0]) as path:
             remote = pq.read_table(path)
         assert remote.equals(pq.read_table(local / keys[0]))
+
+
+def test_run_records_into_dagster_home_creating_it_when_missing(
+    landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    home = tmp_path / "dagster_home"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+
+    code = main(["run", "--source", str(landing), "--lake", str(tmp_path / "lake")])
+
+    capsys.readouterr()
+    assert code == 0
+    with dg.DagsterInstance.get() as instance:
+        runs = instance.get_runs()
+    assert len(runs) == 1 and runs[0].is_success
