@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,7 @@ class RefreshResult:
     ingested: list[BatchRecord]
     removed: list[str]
     manifest: TableManifest
+    ignored: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -58,7 +59,7 @@ def refresh_table(
     """Ingest the table's new or changed raw files (all under raw/<table>/ unless given) and publish."""
     manifest = load_manifest(store, contract.name)
     removed = _forget_missing_batches(store, manifest) if raw_keys is None else []
-    keys = raw_keys if raw_keys is not None else raw_files(store, contract)
+    keys, ignored = (raw_keys, []) if raw_keys is not None else raw_files(store, contract)
     ingested = []
     for key in keys:
         known = manifest.batches.get(lake.batch_name(key))
@@ -73,17 +74,15 @@ def refresh_table(
         save_manifest(store, manifest)
         ingested.append(record)
     publish_table(store, contract, manifest)
-    return RefreshResult(contract.name, ingested, removed, manifest)
+    return RefreshResult(contract.name, ingested, removed, manifest, ignored)
 
 
-def raw_files(store: Store, contract: TableContract) -> list[str]:
-    """Raw keys of this table, oldest landing first."""
-    found = [
-        info
-        for info in store.list(lake.table_prefix(lake.RAW, contract.name))
-        if contract.matches_file(posixpath.basename(info.key))
-    ]
-    return [info.key for info in sorted(found, key=lambda info: (info.modified, info.key))]
+def raw_files(store: Store, contract: TableContract) -> tuple[list[str], list[str]]:
+    """Raw keys of this table, oldest landing first, and the keys in its folder that are not its files."""
+    found = store.list(lake.table_prefix(lake.RAW, contract.name))
+    ours = [info for info in found if contract.matches_file(posixpath.basename(info.key))]
+    ignored = [info.key for info in found if info not in ours]
+    return [info.key for info in sorted(ours, key=lambda info: (info.modified, info.key))], ignored
 
 
 def ingest_batch(

@@ -33,6 +33,10 @@ def build_clean_asset(contract: TableContract) -> dg.AssetsDefinition:
             f"{contract.name}: ingested {[b.batch for b in result.ingested]}, "
             f"removed {result.removed}, {result.manifest.rows} rows"
         )
+        for key in result.ignored:
+            context.log.warning(
+                f"{key} is not a {contract.file_name} file (nor a dated drop): ignored"
+            )
         return dg.MaterializeResult(metadata=_metadata(store, contract, result))
 
     return clean_table
@@ -52,6 +56,7 @@ def _metadata(store: Store, contract: TableContract, result: RefreshResult) -> d
         "input_bytes": sum(b.size for b in batches),
         "batches": len(result.manifest.batches),
         "batches_ingested": ", ".join(b.batch for b in result.ingested) or "none (unchanged)",
+        "ignored_files": ", ".join(result.ignored) or "none",
         "preview": preview(sample) if sample is not None else dg.MetadataValue.md("(empty)"),
         "location": dg.MetadataValue.path(store.uri(table_prefix(CLEAN, contract.name))),
     }

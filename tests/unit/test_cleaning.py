@@ -339,3 +339,15 @@ def test_relanding_a_corrected_file_clears_its_quarantined_rows(store, land, oli
     assert quarantine(store, "sellers") == []
     assert set(cities(store)) == {A, B}
     assert record.rows_quarantined == 0
+
+
+def test_a_file_in_the_table_folder_that_is_not_its_file_is_reported_not_cleaned(
+    store, land, olist_csv
+):
+    kept = land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A)))
+    stray = land("sellers", "notes.txt", "not a table")
+
+    result = refresh_table(store, SELLERS)
+
+    assert result.ignored == [stray]
+    assert [b.raw_key for b in result.manifest.batches.values()] == [kept]
