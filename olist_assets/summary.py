@@ -15,6 +15,9 @@ def render_summary(outcome: RunOutcome, lake: str, source: str) -> str:
             lines.append(
                 f"{key.removeprefix('business/'):<28}{metadata.get('dagster/row_count', 0):>12,}"
             )
+    report = outcome.materialized.get("report/olist_report")
+    if report:
+        lines += ["", f"Report: {report['location']}"]
     lines += ["", *_checks(outcome)]
     if outcome.failures:
         lines += ["", "Failed steps:", *[f"  - {failure}" for failure in outcome.failures]]

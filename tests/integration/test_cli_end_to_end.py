@@ -38,6 +38,8 @@ def test_run_lands_cleans_and_reports_every_table(landing: Path, tmp_path: Path,
     out = capsys.readouterr().out
     assert code == 0, out
     assert "Result:    OK" in out
+    assert f"Report: {lake / 'reports' / 'olist_report.html'}" in out
+    assert "fact_orders" in out and "Checks: " in out
     store = open_store(lake)
     for contract in CONTRACTS.values():
         raw = lake / "raw" / contract.name / contract.file_name
