@@ -106,6 +106,12 @@ locals {
         actions   = ["glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable"]
         resources = local.glue_business
       },
+      {
+        # runs.BUSINESS in olist_assets/core/runtime/runs.py: one record per build
+        sid       = "WriteBuildRecords"
+        actions   = ["s3:PutObject"]
+        resources = ["${aws_s3_bucket.lake.arn}/${local.zones.runs}business/*"]
+      },
     ])
     quality_checks = concat(local.athena_query, [
       local.list_lake,

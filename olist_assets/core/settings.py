@@ -36,7 +36,13 @@ LAMBDA_FUNCTIONS: dict[str, dict[str, object]] = {
     },
     "build_table": {
         "handler": "lambda_adapters.handle_build_table.lambda_handler",
-        "env": [LAKE_URL, GLUE_DATABASE_CLEAN, GLUE_DATABASE_BUSINESS, ATHENA_WORKGROUP],
+        "env": [
+            LAKE_URL,
+            GLUE_DATABASE_CLEAN,
+            GLUE_DATABASE_BUSINESS,
+            ATHENA_WORKGROUP,
+            CODE_VERSION,
+        ],
     },
     "quality_checks": {
         "handler": "lambda_adapters.handle_quality_checks.lambda_handler",

@@ -1,4 +1,4 @@
-"""Production runs in the same lineage: the landing Lambda's run records reported as asset events."""
+"""Production runs in the same lineage: the landing and build Lambdas' run records as asset events."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import dagster as dg
 from olist_assets.core.runtime import runs
 from olist_assets.core.settings import PRODUCTION_RUNS
 from olist_assets.core.storage import ObjectInfo, Store
+from olist_assets.defs.business import business_key
 from olist_assets.defs.clean import clean_key
 from olist_assets.defs.raw import raw_key
 from olist_assets.defs.resources import LakeResource
@@ -21,6 +22,8 @@ LOOKBACK = timedelta(minutes=15)
 EPOCH = "1970-01-01T00:00:00+00:00"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 MATERIALIZED = "cleaned"
+RECORDED = (runs.LANDING, runs.BUSINESS)
+RUNTIME = "production (AWS Lambda)"
 
 
 def production_runs_enabled(environ: Mapping[str, str]) -> bool:
@@ -29,7 +32,7 @@ def production_runs_enabled(environ: Mapping[str, str]) -> bool:
 
 
 def new_records(store: Store, cursor: Mapping[str, Any]) -> tuple[dict[str, Any], list[ObjectInfo]]:
-    """Landing run records not reported yet (oldest first), and the cursor once they are.
+    """Landing and business build records not reported yet (oldest first), and the cursor once they are.
 
     Record keys are not ordered in time, so the cursor is not a last key: it is a watermark on the
     last-modified time plus the ETags of the records within LOOKBACK of it, so a record that becomes
@@ -37,7 +40,9 @@ def new_records(store: Store, cursor: Mapping[str, Any]) -> tuple[dict[str, Any]
     """
     watermark = datetime.fromisoformat(cursor.get("watermark", EPOCH))
     reported: dict[str, str] = dict(cursor.get("recent", {}))
-    listed = [info for info in store.list(runs.LANDING) if info.key.endswith(".json")]
+    listed = [
+        info for prefix in RECORDED for info in store.list(prefix) if info.key.endswith(".json")
+    ]
     fresh = [
         info
         for info in listed
@@ -69,7 +74,7 @@ def record_events(
         "code_version": record.get("code_version") or "",
         "started_at": record.get("started_at") or "",
         "run_record": dg.MetadataValue.path(record_uri),
-        "runtime": "production (AWS Lambda)",
+        "runtime": RUNTIME,
     }
     if record.get("status") != MATERIALIZED:
         return [
@@ -102,6 +107,26 @@ def record_events(
     ]
 
 
+def build_events(record: Mapping[str, Any], record_uri: str) -> list[dg.AssetMaterialization]:
+    """A business table built by the production refresh: a business/<table> materialization."""
+    return [
+        dg.AssetMaterialization(
+            asset_key=business_key(record["table"]),
+            description=f"built in production by execution {record.get('execution') or '(none)'}",
+            metadata={
+                "dagster/row_count": int(record["rows"]),
+                "build_seconds": float(record.get("duration_seconds", 0.0)),
+                "location": dg.MetadataValue.path(record["location"]),
+                "execution": record.get("execution") or "",
+                "code_version": record.get("code_version") or "",
+                "finished_at": record.get("finished_at") or "",
+                "run_record": dg.MetadataValue.path(record_uri),
+                "runtime": RUNTIME,
+            },
+        )
+    ]
+
+
 def _reason(record: Mapping[str, Any]) -> str:
     return str(record.get("reason") or record.get("first_status") or "")
 
@@ -111,9 +136,10 @@ def build_production_runs_sensor(enabled: bool) -> dg.SensorDefinition:
 
     @dg.sensor(
         name="production_runs_sensor",
-        description="Reports the run records the production landing Lambda writes under "
-        f"{runs.LANDING}/ in the lake as materializations of the same raw and clean assets, "
-        f"without re-running anything. Off unless {PRODUCTION_RUNS}=1 or switched on here.",
+        description="Reports the run records the production landing and build_table Lambdas "
+        f"write under {runs.LANDING}/ and {runs.BUSINESS}/ in the lake as materializations of "
+        "the same raw, clean and business assets, without re-running anything. "
+        f"Off unless {PRODUCTION_RUNS}=1 or switched on here.",
         minimum_interval_seconds=INTERVAL_SECONDS,
         default_status=dg.DefaultSensorStatus.RUNNING
         if enabled
@@ -127,8 +153,10 @@ def build_production_runs_sensor(enabled: bool) -> dg.SensorDefinition:
         events = []
         for info in fresh:
             record = json.loads(store.read_bytes(info.key))
-            context.log.info(f"{store.uri(info.key)}: {record.get('status')} {record.get('key')}")
-            events.extend(record_events(record, store.uri(info.key)))
+            uri = store.uri(info.key)
+            context.log.info(f"{uri}: {record.get('status', 'built')} {record.get('table')}")
+            is_build = info.key.startswith(f"{runs.BUSINESS}/")
+            events.extend(build_events(record, uri) if is_build else record_events(record, uri))
         encoded = json.dumps(cursor, sort_keys=True, separators=(",", ":"))
         if not events:
             return dg.SensorResult(skip_reason=f"no new run records in {store.url}", cursor=encoded)

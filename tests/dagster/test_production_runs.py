@@ -1,16 +1,18 @@
-"""Production run records (written by the real landing code under moto) become Dagster asset events."""
+"""Production run records (written by the real landing and build code under moto) become asset events."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import boto3
 import dagster as dg
 import pytest
 from moto import mock_aws
 
+from olist_assets.core.business.engine import BuildResult
 from olist_assets.core.runtime import runs
 from olist_assets.core.runtime.events import ObjectCreated
 from olist_assets.core.runtime.landing import Landing, land_object
@@ -109,6 +111,37 @@ def test_a_cleaned_file_is_reported_as_raw_and_clean_materializations(
     assert _value(clean, "source_key") == f"s3://{BUCKET}/raw/sellers/olist_sellers_dataset.csv"
     assert _value(clean, "code_version") == "test-1"
     assert _value(clean, "run_record").startswith(f"s3://{BUCKET}/{runs.LANDING}/")
+
+
+def test_a_business_build_record_is_reported_as_a_business_materialization(
+    production: Production, olist_csv
+) -> None:
+    production.upload("raw/sellers/olist_sellers_dataset.csv", olist_csv("sellers", SELLER))
+    location = f"s3://{BUCKET}/business/fact_orders/run=20261125t170000_abcd1234/"
+    record_key = runs.record_business_build(
+        production.landing.store,
+        BuildResult("fact_orders", 99441, location, 7.25),
+        execution="refresh-20261125T1700",
+        code_version="test-1",
+        finished_at=datetime(2026, 11, 25, 17, 0, 7, tzinfo=UTC),
+    )
+
+    events = _by_key(production.evaluate())
+    again = production.evaluate()
+
+    assert set(events) == {
+        "AssetMaterialization:raw/sellers",
+        "AssetMaterialization:clean/sellers",
+        "AssetMaterialization:business/fact_orders",
+    }
+    built = events["AssetMaterialization:business/fact_orders"]
+    assert _value(built, "dagster/row_count") == 99441
+    assert _value(built, "build_seconds") == 7.25
+    assert _value(built, "location") == location
+    assert _value(built, "execution") == "refresh-20261125T1700"
+    assert _value(built, "code_version") == "test-1"
+    assert _value(built, "run_record") == f"s3://{BUCKET}/{record_key}"
+    assert again == []
 
 
 def test_quarantined_rows_are_reported(production: Production, olist_csv) -> None:

@@ -1,7 +1,7 @@
-"""Run records: one JSON document per landed object version and per failure, under runs/ in the lake.
+"""Run records: one JSON document per landed object version, business build and failure, under runs/.
 
 A landing record is keyed by the raw key and the object's version (or ETag), so a second delivery
-of the same S3 event finds it and does nothing.
+of the same S3 event finds it and does nothing. A business build record is new for every build.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from olist_assets.core import lake
+from olist_assets.core.business.engine import BuildResult
 from olist_assets.core.storage import Store
 
 LANDING = f"{lake.RUNS}/landing"
+BUSINESS = f"{lake.RUNS}/business"
 FAILURES = f"{lake.RUNS}/failures"
 CHECKS = f"{lake.RUNS}/checks"
 
@@ -22,6 +24,34 @@ CHECKS = f"{lake.RUNS}/checks"
 def landing_record_key(raw_key: str, version_token: str) -> str:
     """Where the outcome of landing one version of one raw object is recorded."""
     return f"{LANDING}/{raw_key}/{version_token.replace('/', '_')}.json"
+
+
+def business_record_key(table: str, at: datetime) -> str:
+    """A new, unique key for one build of one business table, sorting in the order of the builds."""
+    return f"{BUSINESS}/{table}/{at:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.json"
+
+
+def record_business_build(
+    store: Store,
+    result: BuildResult,
+    *,
+    execution: str | None,
+    code_version: str,
+    finished_at: datetime,
+) -> str:
+    """Keep what one business table build produced (rows, location, duration); returns its key."""
+    key = business_record_key(result.name, finished_at)
+    record = {
+        "table": result.name,
+        "rows": result.rows,
+        "location": result.location,
+        "duration_seconds": round(result.seconds, 3),
+        "execution": execution,
+        "code_version": code_version,
+        "finished_at": finished_at.isoformat(),
+    }
+    write_record(store, key, record)
+    return key
 
 
 def failure_record_key(source: str, at: datetime) -> str:
