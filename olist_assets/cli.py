@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     generate = commands.add_parser("generate", help="write the 9 Olist-shaped CSV files")
-    generate.add_argument("--scale", type=float, default=0.1, help="1 = the real row counts")
+    generate.add_argument("--scale", type=_scale, default=0.1, help="1 = the real row counts")
     generate.add_argument("--seed", type=int, default=42)
     generate.add_argument("--out", type=Path, required=True)
     generate.set_defaults(handler=_generate)
@@ -36,6 +36,15 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     return args.handler(args)
+
+
+def _scale(text: str) -> float:
+    from olist_assets.core.generator.sizing import MIN_SCALE
+
+    scale = float(text)
+    if not scale >= MIN_SCALE:
+        raise argparse.ArgumentTypeError(f"must be at least {MIN_SCALE}, got {text}")
+    return scale
 
 
 def _generate(args: argparse.Namespace) -> int:
