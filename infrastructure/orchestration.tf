@@ -68,45 +68,49 @@ resource "aws_sns_topic_policy" "failures" {
   policy = data.aws_iam_policy_document.failures_topic.json
 }
 
-resource "aws_cloudwatch_metric_alarm" "function_errors" {
-  for_each = local.functions
-
-  alarm_name          = "${local.function_names[each.key]}-errors"
-  alarm_description   = "The ${each.key} function raised errors; see its log group."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.this[each.key].function_name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.failures.arn]
+locals {
+  # Every alarm fires on the first failure in a 5-minute window and notifies the failures topic.
+  alarms = merge(
+    {
+      for name in keys(local.functions) : "${name}_errors" => {
+        alarm_name  = "${local.function_names[name]}-errors"
+        description = "The ${name} function raised errors; see its log group."
+        namespace   = "AWS/Lambda"
+        metric_name = "Errors"
+        dimensions  = { FunctionName = aws_lambda_function.this[name].function_name }
+        statistic   = "Sum"
+      }
+    },
+    {
+      dead_letter_depth = {
+        alarm_name  = "${var.name_prefix}-dead-letter-not-empty"
+        description = "Events failed every retry and wait in the dead-letter queue; inspect and redrive them."
+        namespace   = "AWS/SQS"
+        metric_name = "ApproximateNumberOfMessagesVisible"
+        dimensions  = { QueueName = aws_sqs_queue.dead_letter.name }
+        statistic   = "Maximum"
+      }
+      refresh_failed = {
+        alarm_name  = "${local.state_machine_name}-failed"
+        description = "A business refresh execution failed, timed out or was aborted."
+        namespace   = "AWS/States"
+        metric_name = "ExecutionsFailed"
+        dimensions  = { StateMachineArn = aws_sfn_state_machine.refresh_business.arn }
+        statistic   = "Sum"
+      }
+    },
+  )
 }
 
-resource "aws_cloudwatch_metric_alarm" "dead_letter_depth" {
-  alarm_name          = "${var.name_prefix}-dead-letter-not-empty"
-  alarm_description   = "Events failed every retry and wait in the dead-letter queue; inspect and redrive them."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.dead_letter.name }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.failures.arn]
-}
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
 
-resource "aws_cloudwatch_metric_alarm" "refresh_failed" {
-  alarm_name          = "${local.state_machine_name}-failed"
-  alarm_description   = "A business refresh execution failed, timed out or was aborted."
-  namespace           = "AWS/States"
-  metric_name         = "ExecutionsFailed"
-  dimensions          = { StateMachineArn = aws_sfn_state_machine.refresh_business.arn }
-  statistic           = "Sum"
+  alarm_name          = each.value.alarm_name
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric_name
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
   period              = 300
   evaluation_periods  = 1
   threshold           = 0
