@@ -40,7 +40,7 @@ dev: $(STAMP)
 		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 screenshots: $(STAMP)  ## refresh docs/screenshots/ from the browser tests
-	OLIST_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser -q
+	OLIST_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/system/browser -q
 
 package: $(STAMP)
 	$(BIN)/python infrastructure/build_lambda_zip.py --out build/lambda.zip

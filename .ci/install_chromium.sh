@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian's Chromium for the browser tests (tests/browser), installed only when missing.
+# Debian's Chromium for the browser tests (tests/system/browser), installed only when missing.
 # CI runs as root on Debian; Playwright drives this binary, it downloads no browser of its own.
 set -euo pipefail
 if ! command -v chromium >/dev/null 2>&1; then

@@ -20,12 +20,12 @@ from pathlib import Path
 import duckdb
 
 from olist_assets.core import lake
-from olist_assets.core.business.duckdb_engine import DuckDBEngine
 from olist_assets.core.business.tables import build_stages, sql_for
 from olist_assets.core.cleaning import refresh_table
 from olist_assets.core.contracts import CONTRACTS
-from olist_assets.core.generator.dataset import generate_dataset
-from olist_assets.core.storage import LocalStore
+from olist_assets.engines.duckdb_engine import DuckDBEngine
+from olist_assets.generator.dataset import generate_dataset
+from olist_assets.stores.local import LocalStore
 
 
 def prepare_lake(folder: Path, scale: float) -> LocalStore:

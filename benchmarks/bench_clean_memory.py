@@ -21,7 +21,7 @@ from pathlib import Path
 
 from olist_assets.core import lake
 from olist_assets.core.contracts import CONTRACTS
-from olist_assets.core.storage import LocalStore
+from olist_assets.stores.local import LocalStore
 
 STATUSES = ["delivered"] * 97 + ["shipped", "canceled", "invoiced"]
 DUPLICATE_SHARE = 0.03
@@ -68,7 +68,7 @@ def write_file(path: Path, table: str, rows: int) -> None:
 
 def clean_once(csv_path: Path, table: str) -> dict:
     """Child process: clean one file into a fresh lake, then check it; peak RSS (MiB) after each."""
-    from olist_assets.core.checks import primary_key_unique, row_conservation
+    from olist_assets.core.checks.clean import primary_key_unique, row_conservation
     from olist_assets.core.cleaning import refresh_table
 
     imports_peak = _peak_mib()

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from olist_assets.core.settings import LAMBDA_FUNCTIONS  # noqa: E402
+from olist_assets.settings import LAMBDA_FUNCTIONS  # noqa: E402
 
 BASELINE = "awswrangler"
 TIMER = (

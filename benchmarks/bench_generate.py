@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from olist_assets.core.generator.dataset import generate_dataset
+from olist_assets.generator.dataset import generate_dataset
 
 
 def peak_rss_mib() -> float:

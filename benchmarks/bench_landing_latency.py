@@ -27,8 +27,8 @@ import dagster as dg
 import requests
 
 from olist_assets.core.contracts import CONTRACTS
-from olist_assets.core.generator.dataset import generate_dataset
 from olist_assets.definitions import build_definitions
+from olist_assets.generator.dataset import generate_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -1,8 +1,8 @@
 """Build the one deployment zip every Lambda function shares, byte for byte reproducible.
 
-It holds the pure core (`olist_assets/core/`), the handlers (`lambda_adapters/`) and the SQL files
-the business build reads (`sql/`); pandas, pyarrow, numpy, boto3 and awswrangler come from the
-AWS SDK for pandas managed layer. Entries are sorted, timestamps fixed, no bytecode, so the same
+It holds the handlers (`lambda_adapters/`), exactly the project modules they import (followed
+through the import graph, so nothing the handlers never import ships) and the SQL files the business
+build reads (`sql/`); pandas, pyarrow, numpy, boto3 and awswrangler come from the layers. Entries are sorted, timestamps fixed, no bytecode, so the same
 sources give the same zip and Terraform's `source_code_hash` only changes when the code does.
 Usage: `python infrastructure/build_lambda_zip.py [--out build/lambda.zip]`.
 """
@@ -10,6 +10,7 @@ Usage: `python infrastructure/build_lambda_zip.py [--out build/lambda.zip]`.
 from __future__ import annotations
 
 import argparse
+import ast
 import base64
 import hashlib
 import sys
@@ -17,25 +18,56 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = (
-    ("olist_assets", "__init__.py"),
-    ("olist_assets/core", "**/*.py"),
-    ("lambda_adapters", "**/*.py"),
-    ("sql", "**/*.sql"),
-)
+PACKAGES = ("olist_assets", "lambda_adapters")
+HANDLERS = "lambda_adapters"
+SQL = ("sql", "**/*.sql")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o644 << 16
 
 
 def package_files(root: Path = ROOT) -> list[Path]:
     """The files the zip holds, relative to the repository root, sorted."""
-    found = {
-        path.relative_to(root)
-        for folder, pattern in SOURCES
-        for path in (root / folder).glob(pattern)
-        if path.is_file() and "__pycache__" not in path.parts
-    }
+    handlers = [path.relative_to(root) for path in (root / HANDLERS).glob("*.py")]
+    found = set(imported_modules(handlers, root))
+    found |= {path.relative_to(root) for path in (root / SQL[0]).glob(SQL[1]) if path.is_file()}
     return sorted(found, key=lambda path: path.as_posix())
+
+
+def imported_modules(start: list[Path], root: Path = ROOT) -> set[Path]:
+    """The project's module files reachable from `start` by imports (in functions too), with packages."""
+    seen: set[Path] = set()
+    pending = list(start)
+    while pending:
+        path = pending.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for name in _imported_names(root / path):
+            pending += _module_files(name, root)
+    return seen
+
+
+def _imported_names(path: Path) -> set[str]:
+    """Dotted names a module imports: `import a.b` gives a.b; `from a import b` gives a and a.b."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return {name for name in names if name.split(".")[0] in PACKAGES}
+
+
+def _module_files(name: str, root: Path) -> list[Path]:
+    """The files importing `name` executes: each package's __init__.py on the way, then the module."""
+    parts = name.split(".")
+    files = []
+    for depth in range(1, len(parts) + 1):
+        base = root.joinpath(*parts[:depth])
+        for candidate in (base / "__init__.py", base.with_suffix(".py")):
+            if candidate.is_file():
+                files.append(candidate.relative_to(root))
+    return files
 
 
 def build_zip(out: Path, root: Path = ROOT) -> Path:

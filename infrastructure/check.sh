@@ -8,7 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
 checkov_version="3.3.30"
-fixture_zip="../tests/infrastructure/fixtures/lambda.zip"
+fixture_zip="../tests/system/infrastructure/fixtures/lambda.zip"
 
 export TF_CLI_CONFIG_FILE="$here/terraform.rc"
 export TF_IN_AUTOMATION=1

@@ -49,7 +49,7 @@ cd "$work/tf"
 tf_vars=(
   -var "region=us-east-1"
   -var "moto_endpoint=$endpoint"
-  -var "moto_layer_zip=$repo/tests/infrastructure/fixtures/lambda.zip"
+  -var "moto_layer_zip=$repo/tests/system/infrastructure/fixtures/lambda.zip"
   -var "lambda_zip_path=$work/lambda.zip"
   -var "force_destroy=true"
 )

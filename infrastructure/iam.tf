@@ -107,7 +107,7 @@ locals {
         resources = local.glue_business
       },
       {
-        # runs.BUSINESS in olist_assets/core/runtime/runs.py: one record per build
+        # runs.BUSINESS in olist_assets/aws/runs.py: one record per build
         sid       = "WriteBuildRecords"
         actions   = ["s3:PutObject"]
         resources = ["${aws_s3_bucket.lake.arn}/${local.zones.runs}business/*"]

@@ -3,7 +3,7 @@
 The Terraform reads these files with jsondecode(file(...)), so table columns, lake prefixes,
 environment variable names and the Lambda catalogue have one source: the Python code.
 Run `.venv/bin/python infrastructure/render_generated.py` after changing contracts.py, lake.py or
-settings.py; `--check` (infrastructure/check.sh) and tests/infrastructure fail while they are stale.
+settings.py; `--check` (infrastructure/check.sh) and tests/system/infrastructure fail while they are stale.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from olist_assets.core import lake, settings
+from olist_assets import settings
+from olist_assets.core import lake
 from olist_assets.core.contracts import CONTRACTS, TableContract
 
 GENERATED = Path(__file__).resolve().parent / "generated"

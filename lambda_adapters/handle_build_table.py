@@ -3,12 +3,12 @@
 import dataclasses
 from datetime import UTC, datetime
 
-from olist_assets.core import settings
-from olist_assets.core.business.athena_engine import AthenaEngine
+from olist_assets import settings
+from olist_assets.aws.invocation import invocation
+from olist_assets.core import runs
 from olist_assets.core.business.tables import BUSINESS_TABLES
-from olist_assets.core.runtime import runs
-from olist_assets.core.runtime.invocation import invocation
-from olist_assets.core.storage import open_store
+from olist_assets.engines.athena_engine import AthenaEngine
+from olist_assets.stores.locations import open_store
 
 
 def lambda_handler(event, context):

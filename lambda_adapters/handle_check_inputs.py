@@ -2,11 +2,11 @@
 
 from datetime import UTC, datetime
 
-from olist_assets.core import settings
-from olist_assets.core.runtime.environment import positive_seconds
-from olist_assets.core.runtime.invocation import invocation
-from olist_assets.core.runtime.refresh import refresh_readiness
-from olist_assets.core.storage import open_store
+from olist_assets import settings
+from olist_assets.aws.config import positive_seconds
+from olist_assets.aws.invocation import invocation
+from olist_assets.aws.refresh import refresh_readiness
+from olist_assets.stores.locations import open_store
 
 
 def lambda_handler(event, context):

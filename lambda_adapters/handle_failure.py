@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 import boto3
 
-from olist_assets.core import settings
-from olist_assets.core.runtime.failures import record_refresh_failure
-from olist_assets.core.runtime.invocation import invocation
-from olist_assets.core.storage import open_store
+from olist_assets import settings
+from olist_assets.aws.failures import record_refresh_failure
+from olist_assets.aws.invocation import invocation
+from olist_assets.stores.locations import open_store
 
 
 def lambda_handler(event, context):

@@ -2,12 +2,12 @@
 
 import boto3
 
-from olist_assets.core import settings
-from olist_assets.core.runtime.environment import positive_seconds
-from olist_assets.core.runtime.events import object_events
-from olist_assets.core.runtime.invocation import invocation
-from olist_assets.core.runtime.landing import Landing, land_object
-from olist_assets.core.storage import open_store
+from olist_assets import settings
+from olist_assets.aws.config import positive_seconds
+from olist_assets.aws.events import object_events
+from olist_assets.aws.invocation import invocation
+from olist_assets.aws.landing import Landing, land_object
+from olist_assets.stores.locations import open_store
 
 
 def lambda_handler(event, context):

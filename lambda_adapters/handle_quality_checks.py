@@ -1,10 +1,10 @@
 """Quality checks: the clean and business checks of the Dagster asset checks, as the refresh's gate."""
 
-from olist_assets.core import settings
-from olist_assets.core.business.athena_engine import AthenaEngine
-from olist_assets.core.runtime.invocation import invocation
-from olist_assets.core.runtime.quality import quality_gate
-from olist_assets.core.storage import open_store
+from olist_assets import settings
+from olist_assets.aws.invocation import invocation
+from olist_assets.aws.quality import quality_gate
+from olist_assets.engines.athena_engine import AthenaEngine
+from olist_assets.stores.locations import open_store
 
 
 def lambda_handler(event, context):

@@ -4,7 +4,7 @@ import os
 
 import dagster as dg
 
-from olist_assets.core import settings
+from olist_assets import settings
 from olist_assets.defs.automation import automation_sensor, follow_inputs
 from olist_assets.defs.business import business_assets, business_checks
 from olist_assets.defs.clean import clean_assets, clean_checks

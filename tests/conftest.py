@@ -1,4 +1,5 @@
-"""Shared fixtures: a lake in a temporary folder, landing files into its raw zone, real files.
+"""Shared fixtures: a lake in a temporary folder, landing files into its raw zone, real files, a
+throwaway Dagster instance and a moto server on loopback.
 
 Tests skip only when a tool or the real files are absent on a developer's machine; in CI (CI=true),
 where .ci/run provides all of them, such a skip is turned into a failure so nothing passes unrun.
@@ -6,15 +7,20 @@ where .ci/run provides all of them, such a skip is turned into a failure so noth
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from moto.server import ThreadedMotoServer
 
-from olist_assets.core import lake, settings
+from olist_assets import settings
+from olist_assets.core import lake
 from olist_assets.core.contracts import CONTRACTS
-from olist_assets.core.storage import LocalStore
+from olist_assets.stores.local import LocalStore
+
+EVENTS = Path(__file__).resolve().parent / "events"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -66,6 +72,12 @@ def land(store: LocalStore) -> Callable[..., str]:
     return write
 
 
+@pytest.fixture
+def sample_event() -> Callable[[str], dict]:
+    """Load one of tests/events/*.json, as is."""
+    return lambda name: json.loads((EVENTS / name).read_text())
+
+
 @pytest.fixture(scope="session")
 def real_dir() -> Path:
     """The folder of real Olist files (full/ and heads/), or a skip saying why it is needed."""
@@ -73,3 +85,29 @@ def real_dir() -> Path:
     if not folder:
         pytest.skip(f"{settings.REAL_DIR} is not set: the real Olist files are needed")
     return Path(folder)
+
+
+@pytest.fixture(autouse=True)
+def ephemeral_dagster_instance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Command-line runs in tests use a throwaway Dagster instance, never the developer's."""
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+
+
+@pytest.fixture
+def moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    for name, value in {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    try:
+        yield endpoint
+    finally:
+        server.stop()

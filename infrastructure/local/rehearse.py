@@ -24,8 +24,8 @@ import boto3
 import pyarrow.parquet as pq
 
 from olist_assets.core import lake
-from olist_assets.core.generator.dataset import generate_dataset
-from olist_assets.core.storage import open_store
+from olist_assets.generator.dataset import generate_dataset
+from olist_assets.stores.locations import open_store
 
 GENERATED = Path(__file__).resolve().parents[1] / "generated"
 

@@ -63,7 +63,7 @@ mock_provider "aws" {
 
 variables {
   region          = "af-south-1"
-  lambda_zip_path = "../tests/infrastructure/fixtures/lambda.zip"
+  lambda_zip_path = "../tests/system/infrastructure/fixtures/lambda.zip"
 }
 
 run "buckets_are_encrypted_private_and_tls_only" {

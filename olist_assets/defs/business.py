@@ -2,15 +2,15 @@
 
 import dagster as dg
 
-from olist_assets.core.business.checks import BUSINESS_CHECKS, BusinessCheck
-from olist_assets.core.business.duckdb_engine import DuckDBEngine
 from olist_assets.core.business.engine import BuildResult
 from olist_assets.core.business.headline import headline
 from olist_assets.core.business.tables import BUSINESS_TABLES, BusinessTable
+from olist_assets.core.checks.business import BUSINESS_CHECKS, BusinessCheck
 from olist_assets.core.lake import BUSINESS
 from olist_assets.defs.clean import clean_key
 from olist_assets.defs.metadata import arrow_schema, check_result, preview
 from olist_assets.defs.resources import LakeResource
+from olist_assets.engines.duckdb_engine import DuckDBEngine
 
 PREVIEW_ROWS = 5
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from olist_assets.core import checks as core_checks
+from olist_assets.core.checks import clean as core_checks
 from olist_assets.core.cleaning import RefreshResult, refresh_table
 from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract
 from olist_assets.core.lake import CLEAN, table_prefix

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import pyarrow as pa
 
-from olist_assets.core.checks import CheckOutcome
+from olist_assets.core.checks.clean import CheckOutcome
 from olist_assets.core.contracts import TableContract, athena_type
 
 

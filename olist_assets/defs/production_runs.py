@@ -9,13 +9,13 @@ from typing import Any
 
 import dagster as dg
 
-from olist_assets.core.runtime import runs
-from olist_assets.core.settings import PRODUCTION_RUNS
+from olist_assets.core import runs
 from olist_assets.core.storage import ObjectInfo, Store
 from olist_assets.defs.business import business_key
 from olist_assets.defs.clean import clean_key
 from olist_assets.defs.raw import raw_key
 from olist_assets.defs.resources import LakeResource
+from olist_assets.settings import PRODUCTION_RUNS
 
 INTERVAL_SECONDS = 30
 LOOKBACK = timedelta(minutes=15)

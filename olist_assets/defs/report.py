@@ -3,9 +3,9 @@
 import dagster as dg
 
 from olist_assets.core.lake import BUSINESS
-from olist_assets.core.report.document import REPORT_KEY, data_uri, render_report
-from olist_assets.core.report.tables import REPORT_COLUMNS
 from olist_assets.defs.resources import LakeResource
+from olist_assets.report.document import REPORT_KEY, data_uri, render_report
+from olist_assets.report.tables import REPORT_COLUMNS
 
 REPORT = "report"
 REPORT_ASSET_KEY = dg.AssetKey([REPORT, "olist_report"])

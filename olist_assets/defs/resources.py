@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from olist_assets.core.storage import Store, open_store
+from olist_assets.core.storage import Store
+from olist_assets.stores.locations import open_store
 
 
 class LakeResource(dg.ConfigurableResource):

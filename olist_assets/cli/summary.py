@@ -1,0 +1,60 @@
+"""The end-of-run summary: rows per table and layer, check results, time, where the lake is."""
+
+from olist_assets.cli.execution import RunOutcome
+from olist_assets.core.contracts import CONTRACTS
+from olist_assets.stores.locations import open_store
+
+
+def render_summary(outcome: RunOutcome, lake: str, source: str) -> str:
+    lines = ["", "olist-lakehouse run summary", ""]
+    lines += _clean_table(outcome)
+    business = {k: v for k, v in outcome.materialized.items() if k.startswith("business/")}
+    if business:
+        lines += ["", f"{'business table':<28}{'rows':>12}"]
+        for key, metadata in sorted(business.items()):
+            lines.append(
+                f"{key.removeprefix('business/'):<28}{metadata.get('dagster/row_count', 0):>12,}"
+            )
+    report = outcome.materialized.get("report/olist_report")
+    if report:
+        lines += ["", f"Report: {report['location']}"]
+    lines += ["", *_checks(outcome)]
+    if outcome.failures:
+        lines += ["", "Failed steps:", *[f"  - {failure}" for failure in outcome.failures]]
+    if outcome.not_run:
+        lines += ["", "Not materialized: " + ", ".join(outcome.not_run)]
+    lines += [
+        "",
+        f"Wall time: {outcome.seconds:.1f} s",
+        f"Source:    {open_store(source).url}",
+        f"Lake:      {open_store(lake).url}",
+        f"Result:    {'OK' if outcome.ok else 'FAILED'}",
+    ]
+    return "\n".join(lines)
+
+
+def _clean_table(outcome: RunOutcome) -> list[str]:
+    header = f"{'table':<30}{'read':>11}{'clean':>11}{'quarantined':>13}{'deduplicated':>14}"
+    lines = [header, "-" * len(header)]
+    for table in CONTRACTS:
+        metadata = outcome.materialized.get(f"clean/{table}")
+        if metadata is None:
+            lines.append(f"{table:<30}{'not materialized':>49}")
+            continue
+        lines.append(
+            f"{table:<30}{metadata['rows_read']:>11,}{metadata['dagster/row_count']:>11,}"
+            f"{metadata['rows_quarantined']:>13,}{metadata['rows_deduplicated']:>14,}"
+        )
+    return lines
+
+
+def _checks(outcome: RunOutcome) -> list[str]:
+    passed = sum(c.passed for c in outcome.checks)
+    warned = [c for c in outcome.checks if not c.passed and not c.blocking]
+    failed = outcome.failed_checks
+    lines = [f"Checks: {passed} passed, {len(warned)} warnings, {len(failed)} failed"]
+    for check in warned:
+        lines.append(f"  warn {check.asset} {check.name}: {check.description}")
+    for check in failed:
+        lines.append(f"  FAIL {check.asset} {check.name}: {check.description}")
+    return lines

@@ -1,0 +1,267 @@
+"""Data-quality checks on the business layer, as SQL run through the engine port.
+
+The Dagster asset checks (DuckDB) and the production quality-check Lambda (Athena) evaluate these
+same checks. Grain and conservation checks are blocking; range checks are warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from olist_assets.core.business.engine import SqlEngine
+from olist_assets.core.business.tables import BUSINESS_TABLES
+from olist_assets.core.checks.clean import CheckOutcome
+
+RATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "seller_scorecard": ("on_time_rate", "cancel_rate"),
+    "delivery_performance": ("on_time_rate",),
+    "cohort_retention": ("retention_rate",),
+}
+SCORE_COLUMNS = ("r_score", "f_score", "m_score")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a check's SQL found: whether it holds, in words, and the figures behind it."""
+
+    passed: bool
+    description: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BusinessCheck:
+    """One named check of one business table; `measure` runs its SQL and judges the figures."""
+
+    name: str
+    table: str
+    blocking: bool
+    description: str
+    measure: Callable[[SqlEngine], Verdict]
+
+    def evaluate(self, engine: SqlEngine) -> CheckOutcome:
+        verdict = self.measure(engine)
+        return CheckOutcome(
+            self.name,
+            self.table,
+            verdict.passed,
+            self.blocking,
+            verdict.description,
+            verdict.metadata,
+        )
+
+
+def grain_unique(engine: SqlEngine, table: str) -> Verdict:
+    keys = ", ".join(BUSINESS_TABLES[table].grain)
+    row = _row(
+        engine,
+        f"SELECT sum(n) AS row_count, count(*) FILTER (WHERE n > 1) AS duplicated_keys "
+        f"FROM (SELECT count(*) AS n FROM business.{table} GROUP BY {keys}) AS grouped",
+    )
+    rows, duplicated = _int(row["row_count"]), _int(row["duplicated_keys"])
+    return Verdict(
+        duplicated == 0,
+        f"({keys}) is unique: {duplicated} keys repeated in {rows} rows",
+        {"rows": rows, "duplicated_keys": duplicated},
+    )
+
+
+def price_conserved(engine: SqlEngine) -> Verdict:
+    row = _row(
+        engine,
+        "SELECT (SELECT count(*) FROM business.fact_order_items) AS business_items, "
+        "(SELECT sum(price) FROM business.fact_order_items) AS business_price, "
+        "(SELECT count(*) FROM clean.order_items) AS clean_items, "
+        "(SELECT sum(price) FROM clean.order_items) AS clean_price",
+    )
+    figures = {
+        "business_items": _int(row["business_items"]),
+        "clean_items": _int(row["clean_items"]),
+        "business_price": _money(row["business_price"]),
+        "clean_price": _money(row["clean_price"]),
+    }
+    passed = (
+        figures["business_items"] == figures["clean_items"]
+        and figures["business_price"] == figures["clean_price"]
+    )
+    return Verdict(
+        passed,
+        f"fact_order_items holds {figures['business_items']} items and price "
+        f"{figures['business_price']}; clean order_items {figures['clean_items']} and "
+        f"{figures['clean_price']}",
+        _plain(figures),
+    )
+
+
+def payments_conserved(engine: SqlEngine) -> Verdict:
+    row = _row(
+        engine,
+        "SELECT (SELECT sum(payment_total) FROM business.fact_orders) AS business_payments, "
+        "(SELECT sum(payment_count) FROM business.fact_orders) AS business_payment_rows, "
+        "(SELECT sum(payment_value) FROM clean.order_payments) AS clean_payments, "
+        "(SELECT count(*) FROM clean.order_payments) AS clean_payment_rows",
+    )
+    figures = {
+        "business_payments": _money(row["business_payments"]),
+        "clean_payments": _money(row["clean_payments"]),
+        "business_payment_rows": _int(row["business_payment_rows"]),
+        "clean_payment_rows": _int(row["clean_payment_rows"]),
+    }
+    passed = (
+        figures["business_payments"] == figures["clean_payments"]
+        and figures["business_payment_rows"] == figures["clean_payment_rows"]
+    )
+    return Verdict(
+        passed,
+        f"fact_orders.payment_total sums to {figures['business_payments']} over "
+        f"{figures['business_payment_rows']} payments; clean order_payments "
+        f"{figures['clean_payments']} over {figures['clean_payment_rows']}",
+        _plain(figures),
+    )
+
+
+def allocations_match_payments(engine: SqlEngine) -> Verdict:
+    row = _row(
+        engine,
+        "SELECT count(*) AS orders, "
+        "count(*) FILTER (WHERE a.allocated <> o.payment_total) AS mismatched "
+        "FROM (SELECT order_id, sum(allocated_payment) AS allocated "
+        "FROM business.fact_order_items GROUP BY order_id) AS a "
+        "INNER JOIN business.fact_orders AS o ON a.order_id = o.order_id",
+    )
+    orders, mismatched = _int(row["orders"]), _int(row["mismatched"])
+    return Verdict(
+        mismatched == 0,
+        f"{mismatched} of {orders} orders with items have allocations not summing to their payments",
+        {"orders": orders, "mismatched_orders": mismatched},
+    )
+
+
+def orders_conserved(engine: SqlEngine) -> Verdict:
+    row = _row(
+        engine,
+        "SELECT (SELECT count(*) FROM business.fact_orders) AS business_orders, "
+        "(SELECT count(*) FROM clean.orders) AS clean_orders",
+    )
+    business, clean = _int(row["business_orders"]), _int(row["clean_orders"])
+    return Verdict(
+        business == clean,
+        f"fact_orders has {business} rows; clean orders {clean}",
+        {"business_orders": business, "clean_orders": clean},
+    )
+
+
+def within_range(
+    engine: SqlEngine, table: str, columns: tuple[str, ...], low: int, high: int
+) -> Verdict:
+    outside = " OR ".join(f"NOT ({c} BETWEEN {low} AND {high})" for c in columns)
+    row = _row(
+        engine,
+        f"SELECT count(*) AS row_count, count(*) FILTER (WHERE {outside}) AS outside "
+        f"FROM business.{table}",
+    )
+    rows, outside_rows = _int(row["row_count"]), _int(row["outside"])
+    return Verdict(
+        outside_rows == 0,
+        f"{', '.join(columns)} within [{low}, {high}]: {outside_rows} of {rows} rows outside",
+        {"rows": rows, "rows_outside": outside_rows},
+    )
+
+
+def _definitions() -> tuple[BusinessCheck, ...]:
+    checks = [
+        BusinessCheck(
+            "grain_unique",
+            name,
+            True,
+            f"One row per ({', '.join(table.grain)})",
+            partial(grain_unique, table=name),
+        )
+        for name, table in BUSINESS_TABLES.items()
+    ]
+    checks += [
+        BusinessCheck(
+            "orders_conserved",
+            "fact_orders",
+            True,
+            "fact_orders has one row per clean order",
+            orders_conserved,
+        ),
+        BusinessCheck(
+            "payments_conserved",
+            "fact_orders",
+            True,
+            "fact_orders.payment_total sums to the clean payments' total",
+            payments_conserved,
+        ),
+        BusinessCheck(
+            "price_conserved",
+            "fact_order_items",
+            True,
+            "fact_order_items holds every clean item and the same sum of price",
+            price_conserved,
+        ),
+        BusinessCheck(
+            "allocations_match_payments",
+            "fact_order_items",
+            True,
+            "Each order's allocated_payment sums exactly to its payment total",
+            allocations_match_payments,
+        ),
+        BusinessCheck(
+            "scores_in_range",
+            "customer_rfm",
+            False,
+            "R, F and M scores are between 1 and 5",
+            partial(within_range, table="customer_rfm", columns=SCORE_COLUMNS, low=1, high=5),
+        ),
+    ]
+    checks += [
+        BusinessCheck(
+            "rates_in_range",
+            table,
+            False,
+            f"{', '.join(columns)} between 0 and 1",
+            partial(within_range, table=table, columns=columns, low=0, high=1),
+        )
+        for table, columns in RATE_COLUMNS.items()
+    ]
+    return tuple(checks)
+
+
+BUSINESS_CHECKS: tuple[BusinessCheck, ...] = _definitions()
+
+
+def checks_for(table: str) -> list[BusinessCheck]:
+    """The checks of one business table, in a stable order."""
+    return [check for check in BUSINESS_CHECKS if check.table == table]
+
+
+def table_checks(engine: SqlEngine, table: str) -> list[CheckOutcome]:
+    """Evaluate every check of one business table."""
+    return [check.evaluate(engine) for check in checks_for(table)]
+
+
+def business_checks(engine: SqlEngine) -> list[CheckOutcome]:
+    """Evaluate every business-layer check, table by table in build order."""
+    return [outcome for table in BUSINESS_TABLES for outcome in table_checks(engine, table)]
+
+
+def _row(engine: SqlEngine, sql: str) -> dict[str, Any]:
+    return engine.query(sql).to_pylist()[0]
+
+
+def _int(value: Any) -> int:
+    return 0 if value is None else int(value)
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(0) if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _plain(figures: dict[str, Any]) -> dict[str, Any]:
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in figures.items()}

@@ -1,0 +1,244 @@
+"""The business SQL on DuckDB over twelve hand-built orders: every row expected is written by hand.
+
+The dataset and the case each order covers are in conftest.py. Floats are compared to 6 decimals.
+Expected rows are tables, one row per line, so this file allows long lines.
+"""
+
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from olist_assets.core.business.tables import BUSINESS_TABLES, build_stages
+from olist_assets.core.checks.business import business_checks
+from olist_assets.engines.duckdb_engine import DuckDBEngine
+from olist_assets.stores.local import LocalStore
+
+D = Decimal
+JAN, FEB, MAR, APR = date(2018, 1, 1), date(2018, 2, 1), date(2018, 3, 1), date(2018, 4, 1)
+
+
+@pytest.fixture
+def engine(tiny_lake: LocalStore) -> DuckDBEngine:
+    engine = DuckDBEngine(tiny_lake)
+    for stage in build_stages():
+        for name in stage:
+            engine.build_table(name)
+    return engine
+
+
+def rows(engine: DuckDBEngine, table: str, columns: str) -> list[tuple]:
+    """The table's rows (the named columns) in grain order, floats rounded to 6 decimals."""
+    order = ", ".join(BUSINESS_TABLES[table].grain)
+    result = engine.query(f"SELECT {columns} FROM business.{table} ORDER BY {order}")
+    return [
+        tuple(round(v, 6) if isinstance(v, float) else v for v in row.values())
+        for row in result.to_pylist()
+    ]
+
+
+def test_fact_orders_has_one_row_per_order_with_items_and_payments_aggregated_apart(engine):
+    assert rows(
+        engine,
+        "fact_orders",
+        "order_id, customer_unique_id, customer_state, order_status, purchase_month, items_count, "
+        "sellers_count, items_price, items_freight, items_total, payment_total, payment_count, "
+        "main_payment_type, max_installments, review_score, reconciliation_status",
+    ) == [
+        ("o01", "u1", "SP", "delivered", JAN, 2, 1, D("200.00"), D("20.00"), D("220.00"), D("220.00"), 1, "credit_card", 3, 5, "reconciled"),
+        ("o02", "u2", "RJ", "delivered", JAN, 2, 2, D("80.00"), D("10.00"), D("90.00"), D("90.00"), 2, "credit_card", 2, 4, "reconciled"),
+        ("o03", "u3", "MG", "delivered", FEB, 1, 1, D("80.00"), D("20.00"), D("100.00"), D("100.00"), 1, "boleto", 1, 2, "reconciled"),
+        ("o04", "u1", "SP", "delivered", MAR, 3, 1, D("30.00"), D("0.00"), D("30.00"), D("30.01"), 3, "voucher", 1, 5, "reconciled"),
+        ("o05", "u4", "SP", "canceled", MAR, 1, 1, D("40.00"), D("8.00"), D("48.00"), D("48.00"), 1, "credit_card", 1, None, "reconciled"),
+        ("o06", "u5", "RJ", "unavailable", MAR, 0, 0, D("0.00"), D("0.00"), D("0.00"), D("25.00"), 1, "boleto", 1, None, "payment_without_items"),
+        ("o07", "u6", "SP", "delivered", FEB, 1, 1, D("70.00"), D("10.00"), D("80.00"), D("0.00"), 0, None, None, 3, "items_without_payment"),
+        ("o08", "u7", "MG", "shipped", FEB, 1, 1, D("200.00"), D("15.50"), D("215.50"), D("200.00"), 1, "credit_card", 10, None, "items_gt_payment"),
+        ("o09", "u8", "SP", "delivered", FEB, 2, 2, D("100.00"), D("0.00"), D("100.00"), D("99.99"), 1, "credit_card", 2, 4, "reconciled"),
+        ("o10", "u2", "SP", "delivered", MAR, 1, 1, D("50.00"), D("5.00"), D("55.00"), D("55.00"), 1, "debit_card", 1, 5, "reconciled"),
+        ("o11", "u9", "PR", "created", APR, 0, 0, D("0.00"), D("0.00"), D("0.00"), D("0.00"), 0, None, None, None, "reconciled"),
+        ("o12", "u3", "SP", "delivered", APR, 1, 1, D("120.00"), D("12.00"), D("132.00"), D("132.00"), 1, "credit_card", 4, 5, "reconciled"),
+    ]  # fmt: skip
+
+
+def test_fact_orders_lateness_compares_dates_so_delivery_on_the_estimated_day_is_on_time(engine):
+    assert rows(
+        engine,
+        "fact_orders",
+        "order_id, is_delivered, delivery_days, estimated_days, delay_days, is_late",
+    ) == [
+        ("o01", True, 5, 15, -10, False),
+        ("o02", True, 15, 15, 0, False),
+        ("o03", True, 19, 14, 5, True),
+        ("o04", True, 5, 17, -12, False),
+        ("o05", False, None, 20, None, None),
+        ("o06", False, None, 21, None, None),
+        ("o07", True, 8, 16, -8, False),
+        ("o08", False, None, 19, None, None),
+        ("o09", True, 8, 4, 4, True),
+        ("o10", True, 4, 17, -13, False),
+        ("o11", False, None, 23, None, None),
+        ("o12", True, 1, 15, -14, False),
+    ]
+
+
+def test_fact_order_items_allocates_each_orders_payments_to_the_cent(engine):
+    assert rows(
+        engine,
+        "fact_order_items",
+        "order_id, order_item_id, seller_id, customer_unique_id, product_category, item_total, "
+        "allocated_payment, customer_state, seller_state, is_delivered, is_late",
+    ) == [
+        ("o01", 1, "s1", "u1", "health_beauty", D("110.00"), D("110.00"), "SP", "SP", True, False),
+        ("o01", 2, "s1", "u1", "health_beauty", D("110.00"), D("110.00"), "SP", "SP", True, False),
+        ("o02", 1, "s1", "u2", "computers_accessories", D("55.00"), D("55.00"), "RJ", "SP", True, False),
+        ("o02", 2, "s2", "u2", "pc_gamer", D("35.00"), D("35.00"), "RJ", "RJ", True, False),
+        ("o03", 1, "s2", "u3", "computers_accessories", D("100.00"), D("100.00"), "MG", "RJ", True, True),
+        ("o04", 1, "s1", "u1", "health_beauty", D("10.00"), D("10.01"), "SP", "SP", True, False),
+        ("o04", 2, "s1", "u1", "health_beauty", D("10.00"), D("10.00"), "SP", "SP", True, False),
+        ("o04", 3, "s1", "u1", "health_beauty", D("10.00"), D("10.00"), "SP", "SP", True, False),
+        ("o05", 1, "s3", "u4", "health_beauty", D("48.00"), D("48.00"), "SP", "MG", False, None),
+        ("o07", 1, "s1", "u6", "unknown", D("80.00"), D("0.00"), "SP", "SP", True, False),
+        ("o08", 1, "s2", "u7", "health_beauty", D("215.50"), D("200.00"), "MG", "RJ", False, None),
+        ("o09", 1, "s1", "u8", "computers_accessories", D("33.33"), D("33.33"), "SP", "SP", True, True),
+        ("o09", 2, "s2", "u8", "computers_accessories", D("66.67"), D("66.66"), "SP", "RJ", True, True),
+        ("o10", 1, "s1", "u2", "health_beauty", D("55.00"), D("55.00"), "SP", "SP", True, False),
+        ("o12", 1, "s3", "u3", "pc_gamer", D("132.00"), D("132.00"), "SP", "MG", True, False),
+    ]  # fmt: skip
+
+
+def test_fact_order_items_carries_order_attributes(engine):
+    assert rows(
+        engine,
+        "fact_order_items",
+        "order_id, order_item_id, product_id, order_status, purchase_ts, purchase_month, price, "
+        "freight_value",
+    )[8:11] == [
+        ("o05", 1, "p1", "canceled", datetime(2018, 3, 10, 16), MAR, D("40.00"), D("8.00")),
+        ("o07", 1, "p4", "delivered", datetime(2018, 2, 3, 10), FEB, D("70.00"), D("10.00")),
+        ("o08", 1, "p1", "shipped", datetime(2018, 2, 10, 13), FEB, D("200.00"), D("15.50")),
+    ]
+
+
+def test_sales_monthly_excludes_canceled_and_unavailable_orders(engine):
+    assert rows(engine, "sales_monthly", "*") == [
+        (JAN, "computers_accessories", "RJ", 1, 1, D("50.00"), D("5.00"), D("55.00"), D("55.00")),
+        (JAN, "health_beauty", "SP", 1, 2, D("200.00"), D("20.00"), D("220.00"), D("220.00")),
+        (JAN, "pc_gamer", "RJ", 1, 1, D("30.00"), D("5.00"), D("35.00"), D("35.00")),
+        (FEB, "computers_accessories", "MG", 1, 1, D("80.00"), D("20.00"), D("100.00"), D("100.00")),
+        (FEB, "computers_accessories", "SP", 1, 2, D("100.00"), D("0.00"), D("100.00"), D("100.00")),
+        (FEB, "health_beauty", "MG", 1, 1, D("200.00"), D("15.50"), D("215.50"), D("215.50")),
+        (FEB, "unknown", "SP", 1, 1, D("70.00"), D("10.00"), D("80.00"), D("80.00")),
+        (MAR, "health_beauty", "SP", 2, 4, D("80.00"), D("5.00"), D("85.00"), D("42.50")),
+        (APR, "pc_gamer", "SP", 1, 1, D("120.00"), D("12.00"), D("132.00"), D("132.00")),
+    ]  # fmt: skip
+
+
+def test_seller_scorecard_covers_every_seller(engine):
+    first, last = datetime(2018, 1, 5, 10), datetime(2018, 3, 15, 14)
+    assert rows(engine, "seller_scorecard", "*") == [
+        ("s1", "SP", 6, 9, D("433.33"), D("40.00"), 4.333333, 0.833333, 7.5, 0.0, first, last),
+        ("s2", "RJ", 4, 4, D("376.67"), D("40.50"), 3.333333, 0.333333, 14.0, 0.0,
+         datetime(2018, 1, 10, 9), datetime(2018, 2, 25, 11)),
+        ("s3", "MG", 2, 1, D("120.00"), D("12.00"), 5.0, 1.0, 1.0, 0.5,
+         datetime(2018, 4, 5, 23, 30), datetime(2018, 4, 5, 23, 30)),
+        ("s4", "PR", 0, 0, D("0.00"), D("0.00"), None, None, None, None, None, None),
+    ]  # fmt: skip
+
+
+def test_customer_rfm_counts_people_not_customer_ids(engine):
+    assert rows(engine, "customer_rfm", "*") == [
+        ("u1", 33, 2, D("250.00"), 3, 4, 5, "loyal"),
+        ("u2", 21, 2, D("145.00"), 4, 4, 3, "champions"),
+        ("u3", 0, 2, D("232.00"), 5, 4, 5, "champions"),
+        ("u6", 61, 1, D("80.00"), 1, 1, 1, "lost"),
+        ("u7", 54, 1, D("215.50"), 1, 1, 4, "at_risk"),
+        ("u8", 39, 1, D("100.00"), 2, 1, 2, "lost"),
+        ("u9", 3, 1, D("0.00"), 5, 1, 1, "recent"),
+    ]
+
+
+def test_delivery_performance_per_month_and_state(engine):
+    assert rows(engine, "delivery_performance", "*") == [
+        (JAN, "RJ", 1, 0, 1.0, 15.0, None, None, 4.0),
+        (JAN, "SP", 1, 0, 1.0, 5.0, None, None, 5.0),
+        (FEB, "MG", 1, 1, 0.0, 19.0, 5.0, 2.0, None),
+        (FEB, "SP", 2, 1, 0.5, 8.0, 4.0, 4.0, 3.0),
+        (MAR, "SP", 2, 0, 1.0, 4.5, None, None, 5.0),
+        (APR, "SP", 1, 0, 1.0, 1.0, None, None, 5.0),
+    ]
+
+
+def test_payment_mix_per_month_and_type(engine):
+    assert rows(engine, "payment_mix", "*") == [
+        (JAN, "credit_card", 2, 2, D("280.00"), 2.5),
+        (JAN, "voucher", 1, 1, D("30.00"), 1.0),
+        (FEB, "boleto", 1, 1, D("100.00"), 1.0),
+        (FEB, "credit_card", 2, 2, D("299.99"), 6.0),
+        (MAR, "credit_card", 1, 1, D("10.01"), 1.0),
+        (MAR, "debit_card", 1, 1, D("55.00"), 1.0),
+        (MAR, "voucher", 2, 1, D("20.00"), 1.0),
+        (APR, "credit_card", 1, 1, D("132.00"), 4.0),
+    ]
+
+
+def test_cohort_retention_follows_people_across_customer_ids(engine):
+    assert rows(engine, "cohort_retention", "*") == [
+        (JAN, 0, 2, 2, 1.0),
+        (JAN, 2, 2, 2, 1.0),
+        (FEB, 0, 4, 4, 1.0),
+        (FEB, 2, 4, 1, 0.25),
+        (APR, 0, 1, 1, 1.0),
+    ]
+
+
+def test_every_business_check_passes_on_the_tiny_dataset(engine):
+    outcomes = business_checks(engine)
+
+    assert {(o.table, o.name) for o in outcomes if not o.passed} == set()
+    assert len(outcomes) == 16
+
+
+@pytest.mark.parametrize(
+    ("table", "tampered", "failing"),
+    [
+        ("fact_order_items", "SELECT * FROM t WHERE order_id <> 'o08'", {"price_conserved"}),
+        (
+            "fact_order_items",
+            "SELECT * REPLACE (CASE WHEN order_id = 'o09' THEN item_total ELSE allocated_payment "
+            "END AS allocated_payment) FROM t",
+            {"allocations_match_payments"},
+        ),
+        ("fact_orders", "SELECT * FROM t WHERE order_id <> 'o11'", {"orders_conserved"}),
+        (
+            "fact_orders",
+            "SELECT * FROM t UNION ALL SELECT * FROM t WHERE order_id = 'o01'",
+            {"grain_unique", "orders_conserved", "payments_conserved"},
+        ),
+        (
+            "delivery_performance",
+            "SELECT * REPLACE (on_time_rate * 2 AS on_time_rate) FROM t",
+            {"rates_in_range"},
+        ),
+    ],
+)
+def test_a_check_fails_when_its_table_is_wrong(
+    tiny_lake, engine, tmp_path, table, tampered, failing
+):
+    # Given a business table republished with a defect
+    path = tmp_path / "tampered.parquet"
+    source = f"(SELECT * FROM business.{table}) AS t"
+    engine.connection.execute(
+        f"COPY ({tampered.replace('FROM t', f'FROM {source}')}) TO '{path}' (FORMAT parquet)"
+    )
+    tiny_lake.put_file(f"business/{table}/{table}.parquet", path)
+
+    # When the checks run on a fresh engine
+    outcomes = business_checks(DuckDBEngine(tiny_lake))
+
+    # Then exactly the checks that guard against that defect fail
+    assert {o.name for o in outcomes if not o.passed} == failing
+    assert {o.table for o in outcomes if not o.passed} == {table}

@@ -1,0 +1,201 @@
+"""The landing sensor requests each new or changed file's raw asset exactly once, local or on S3."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import boto3
+import dagster as dg
+import pytest
+from moto import mock_aws
+
+from olist_assets.defs.resources import LandingResource
+from olist_assets.defs.sensors import SETTLE_SECONDS, changed_files, landing_sensor
+from olist_assets.stores.local import LocalStore
+
+ORDERS = "olist_orders_dataset.csv"
+SELLERS = "olist_sellers_dataset.csv"
+LATER = datetime.now(tz=UTC) + timedelta(hours=1)
+
+
+class Landing:
+    """A landing folder and the sensor's state over successive evaluations."""
+
+    def __init__(self, url: str, put) -> None:
+        self.url = url
+        self.put = put
+        self.cursor: str | None = None
+
+    def evaluate(self) -> list[dg.RunRequest]:
+        context = dg.build_sensor_context(
+            cursor=self.cursor, resources={"landing": LandingResource(url=self.url)}
+        )
+        result = landing_sensor(context)
+        self.cursor = result.cursor
+        return list(result.run_requests or [])
+
+
+def _settled(path: Path) -> None:
+    """Age a file past the settle period, as if it was written a while ago."""
+    old = time.time() - SETTLE_SECONDS - 5
+    os.utime(path, (old, old))
+
+
+@pytest.fixture
+def local(tmp_path: Path) -> Landing:
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    counter = iter(range(1, 10_000))
+
+    def put(name: str, body: str) -> None:
+        path = folder / name
+        path.write_text(body)
+        # a distinct, settled mtime per write, like files arriving over time
+        stamp = time.time() - SETTLE_SECONDS - 100 + next(counter)
+        os.utime(path, (stamp, stamp))
+
+    return Landing(str(folder), put)
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Landing]:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="landing-bucket")
+
+        def put(name: str, body: str) -> None:
+            client.put_object(Bucket="landing-bucket", Key=f"drops/{name}", Body=body.encode())
+
+        landing = Landing("s3://landing-bucket/drops", put)
+        yield landing
+
+
+def _tables(requests: list[dg.RunRequest]) -> list[str]:
+    return [key.to_user_string() for r in requests for key in r.asset_selection]
+
+
+def test_a_new_file_requests_its_raw_asset_once(local: Landing) -> None:
+    local.put(ORDERS, "a,b\n1,2\n")
+
+    first = local.evaluate()
+    second = local.evaluate()
+
+    assert _tables(first) == ["raw/orders"]
+    assert first[0].tags["olist/files"] == ORDERS
+    assert second == []
+
+
+def test_changed_content_is_requested_again_but_a_touch_is_not(local: Landing) -> None:
+    local.put(ORDERS, "a,b\n1,2\n")
+    local.evaluate()
+
+    local.put(ORDERS, "a,b\n1,2\n")  # same bytes, new mtime
+    touched = local.evaluate()
+    local.put(ORDERS, "a,b\n1,3\n")
+    modified = local.evaluate()
+
+    assert touched == []
+    assert _tables(modified) == ["raw/orders"]
+
+
+def test_reverting_to_earlier_content_runs_again_with_a_new_run_key(local: Landing) -> None:
+    local.put(ORDERS, "v1\n")
+    first = local.evaluate()
+    local.put(ORDERS, "v2\n")
+    local.evaluate()
+    local.put(ORDERS, "v1\n")
+    reverted = local.evaluate()
+
+    assert _tables(reverted) == ["raw/orders"]
+    assert reverted[0].run_key != first[0].run_key
+
+
+def test_a_file_named_before_the_last_one_seen_is_not_skipped(local: Landing) -> None:
+    local.put("olist_orders_dataset_2018-09.csv", "x\n")
+    local.evaluate()
+
+    local.put("olist_customers_dataset.csv", "y\n")  # sorts before the file already seen
+    requests = local.evaluate()
+
+    assert _tables(requests) == ["raw/customers"]
+
+
+def test_a_burst_of_files_is_one_run_of_their_tables(local: Landing) -> None:
+    local.put(ORDERS, "a\n")
+    local.put("olist_orders_dataset_2018-10.csv", "b\n")
+    local.put(SELLERS, "c\n")
+
+    (request,) = local.evaluate()
+
+    assert _tables([request]) == ["raw/orders", "raw/sellers"]
+    assert request.tags["olist/files"] == (f"{ORDERS}, olist_orders_dataset_2018-10.csv, {SELLERS}")
+
+
+def test_unknown_files_request_nothing(local: Landing) -> None:
+    local.put("notes.txt", "hello\n")
+    local.put("olist_unknown_dataset.csv", "a\n")
+
+    assert local.evaluate() == []
+
+
+def test_a_removed_file_put_back_is_landed_again(local: Landing, tmp_path: Path) -> None:
+    local.put(SELLERS, "a\n")
+    local.evaluate()
+    (tmp_path / "landing" / SELLERS).unlink()
+    assert local.evaluate() == []
+    assert json.loads(local.cursor) == {}
+
+    local.put(SELLERS, "a\n")
+
+    assert _tables(local.evaluate()) == ["raw/sellers"]
+
+
+def test_a_file_still_being_written_waits_for_the_next_evaluation(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path)
+    (tmp_path / ORDERS).write_text("partial")
+    now = datetime.now(tz=UTC)
+
+    waiting, deferred = changed_files(store, {}, now)
+    _settled(tmp_path / ORDERS)
+    seen, ready = changed_files(store, waiting, now)
+
+    assert (waiting, deferred) == ({}, [])
+    assert [info.key for info in ready] == [ORDERS]
+    assert list(seen) == [ORDERS]
+
+
+def test_the_cursor_maps_each_file_to_its_etag_and_content_hash(local: Landing) -> None:
+    local.put(ORDERS, "a,b\n1,2\n")
+    local.evaluate()
+
+    etag = LocalStore(local.url).info(ORDERS).etag
+
+    assert json.loads(local.cursor) == {ORDERS: [etag, hashlib.sha256(b"a,b\n1,2\n").hexdigest()]}
+
+
+def test_s3_landing_prefix_is_watched_the_same_way(s3: Landing) -> None:
+    s3.put(ORDERS, "a,b\n1,2\n")
+    s3.put(SELLERS, "c\n")
+
+    # S3 objects appear whole, but the settle rule uses their last-modified time too
+    time.sleep(SETTLE_SECONDS + 0.5)
+    first = s3.evaluate()
+    again = s3.evaluate()
+    s3.put(ORDERS, "a,b\n1,3\n")
+    time.sleep(SETTLE_SECONDS + 0.5)
+    changed = s3.evaluate()
+
+    assert _tables(first) == ["raw/orders", "raw/sellers"]
+    assert len(first) == 1
+    assert again == []
+    assert _tables(changed) == ["raw/orders"]

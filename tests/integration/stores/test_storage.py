@@ -1,0 +1,208 @@
+"""The storage port: a local folder and an S3 prefix (moto) behave the same for the core."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from olist_assets.core import lake
+from olist_assets.core.cleaning import refresh_table
+from olist_assets.core.contracts import CONTRACTS
+from olist_assets.core.reading import read_table
+from olist_assets.core.storage import Store
+from olist_assets.stores.local import LocalStore
+from olist_assets.stores.locations import open_store
+from olist_assets.stores.s3 import S3Store
+
+BUCKET = "olist-lake"
+SPACED_KEY = "raw/orders/olist orders dataset 2018 09.csv"
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
+    """A moto-mocked AWS account with the lake bucket."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        session = boto3.Session(region_name="us-east-1")
+        session.client("s3").create_bucket(Bucket=BUCKET)
+        yield session
+
+
+@pytest.fixture(params=["local", "s3"])
+def any_store(request: pytest.FixtureRequest, tmp_path) -> Store:
+    if request.param == "local":
+        return LocalStore(tmp_path / "lake")
+    session = request.getfixturevalue("aws")
+    return S3Store(BUCKET, "lakes/test", session=session)
+
+
+def test_written_bytes_read_back_whole_and_streamed(any_store):
+    any_store.write_bytes("raw/sellers/a.csv", b"x,y\n1,2\n")
+
+    assert any_store.read_bytes("raw/sellers/a.csv") == b"x,y\n1,2\n"
+    with any_store.open_input("raw/sellers/a.csv") as stream:
+        assert stream.read(4) == b"x,y\n"
+        assert stream.read() == b"1,2\n"
+
+
+def test_rewriting_a_key_replaces_its_bytes(any_store):
+    any_store.write_bytes("manifests/sellers.json", b"{}")
+    any_store.write_bytes("manifests/sellers.json", b'{"table": "sellers"}')
+
+    assert any_store.read_bytes("manifests/sellers.json") == b'{"table": "sellers"}'
+
+
+def test_put_file_uploads_a_local_file(any_store, tmp_path):
+    source = tmp_path / "staged.parquet"
+    source.write_bytes(b"PAR1 body PAR1")
+
+    any_store.put_file("staging/sellers/b.parquet", source)
+
+    assert any_store.read_bytes("staging/sellers/b.parquet") == b"PAR1 body PAR1"
+
+
+def test_local_copy_is_a_readable_file_with_the_object_bytes(any_store):
+    any_store.write_bytes("clean/sellers/b.parquet", b"parquet bytes")
+
+    with any_store.local_copy("clean/sellers/b.parquet") as path:
+        assert path.read_bytes() == b"parquet bytes"
+
+
+def test_info_gives_size_etag_and_an_aware_modified_time(any_store):
+    any_store.write_bytes("raw/sellers/a.csv", b"12345")
+
+    info = any_store.info("raw/sellers/a.csv")
+
+    assert (info.key, info.size) == ("raw/sellers/a.csv", 5)
+    assert info.etag
+    assert isinstance(info.modified, datetime)
+    assert info.modified.utcoffset() is not None
+
+
+def test_info_changes_etag_when_the_bytes_change(any_store):
+    any_store.write_bytes("raw/sellers/a.csv", b"12345")
+    first = any_store.info("raw/sellers/a.csv").etag
+    any_store.write_bytes("raw/sellers/a.csv", b"123456")
+
+    assert any_store.info("raw/sellers/a.csv").etag != first
+
+
+def test_info_of_a_missing_key_is_none(any_store):
+    assert any_store.info("raw/sellers/missing.csv") is None
+
+
+def test_list_gives_lake_relative_keys_under_a_prefix_sorted(any_store):
+    for key in ("clean/sellers/b.parquet", "clean/sellers/a.parquet", "clean/orders/a.parquet"):
+        any_store.write_bytes(key, b"x")
+    any_store.write_bytes("clean/sellers_extra/a.parquet", b"x")
+
+    listed = any_store.list("clean/sellers/")
+
+    assert [info.key for info in listed] == ["clean/sellers/a.parquet", "clean/sellers/b.parquet"]
+    assert [info.size for info in listed] == [1, 1]
+    assert any_store.list("clean/customers/") == []
+
+
+def test_delete_removes_a_key_and_ignores_a_missing_one(any_store):
+    any_store.write_bytes("staging/sellers/b.parquet", b"x")
+
+    any_store.delete("staging/sellers/b.parquet")
+    any_store.delete("staging/sellers/b.parquet")
+
+    assert any_store.info("staging/sellers/b.parquet") is None
+    assert any_store.list("staging/sellers/") == []
+
+
+def test_keys_with_spaces_work_for_every_operation(any_store, tmp_path):
+    source = tmp_path / "file with spaces.csv"
+    source.write_bytes(b"a,b\n")
+
+    any_store.put_file(SPACED_KEY, source)
+
+    assert any_store.read_bytes(SPACED_KEY) == b"a,b\n"
+    assert [info.key for info in any_store.list("raw/orders/")] == [SPACED_KEY]
+    assert any_store.info(SPACED_KEY).size == 4
+    with any_store.local_copy(SPACED_KEY) as path:
+        assert path.read_bytes() == b"a,b\n"
+    any_store.delete(SPACED_KEY)
+    assert any_store.info(SPACED_KEY) is None
+
+
+def test_uri_names_the_object_in_its_backend(any_store):
+    uri = any_store.uri("clean/sellers/b.parquet")
+
+    assert uri.endswith("clean/sellers/b.parquet")
+    if isinstance(any_store, S3Store):
+        assert uri == f"s3://{BUCKET}/lakes/test/clean/sellers/b.parquet"
+
+
+def test_s3_store_keeps_its_objects_under_its_prefix(aws):
+    S3Store(BUCKET, "/lakes/test/", session=aws).write_bytes("raw/sellers/a.csv", b"x")
+
+    listed = aws.client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]
+
+    assert [item["Key"] for item in listed] == ["lakes/test/raw/sellers/a.csv"]
+
+
+def test_open_store_picks_the_backend_from_the_url(tmp_path):
+    s3 = open_store("s3://olist-lake/prod/lake")
+    local = open_store(tmp_path / "lake")
+
+    assert isinstance(s3, S3Store)
+    assert (s3.bucket, s3.prefix, s3.url) == (
+        "olist-lake",
+        "prod/lake/",
+        "s3://olist-lake/prod/lake/",
+    )
+    assert isinstance(local, LocalStore)
+    assert local.root == (tmp_path / "lake").resolve()
+
+
+def test_cleaning_gives_the_same_table_on_a_local_folder_and_on_s3(aws, tmp_path, olist_csv):
+    text = olist_csv(
+        "sellers",
+        '"3442f8959a84dea7ee197c632cb2df15","13023",campinas,SP',
+        'd1b65fc7debc3361ea86b5f14c68d2e2,"01037",são paulo,SP',
+        "d1b65fc7debc3361ea86b5f14c68d2e2,bad,são paulo,SP",
+    )
+    key = lake.raw_key("sellers", "olist_sellers_dataset 2018 09.csv")
+    tables = []
+    for each in (LocalStore(tmp_path / "lake"), S3Store(BUCKET, "lake", session=aws)):
+        each.write_bytes(key, text.encode())
+        (record,) = refresh_table(each, CONTRACTS["sellers"]).ingested
+        assert (record.rows_clean, record.rows_quarantined) == (2, 1)
+        assert not refresh_table(each, CONTRACTS["sellers"]).changed
+        tables.append(read_table(each, lake.table_prefix(lake.CLEAN, "sellers")))
+    local, s3 = tables
+    assert local.equals(s3)
+
+
+def test_relanding_identical_bytes_makes_that_file_the_newest_on_either_backend(
+    any_store, olist_csv
+):
+    def land(file_name: str, city: str) -> None:
+        row = f'"3442f8959a84dea7ee197c632cb2df15","13023",{city},SP'
+        any_store.write_bytes(
+            lake.raw_key("sellers", file_name), olist_csv("sellers", row).encode()
+        )
+        refresh_table(any_store, CONTRACTS["sellers"])
+
+    land("olist_sellers_dataset.csv", "campinas")
+    land("olist_sellers_dataset_2018-09.csv", "sorocaba")
+    if isinstance(any_store, S3Store):
+        time.sleep(1.1)  # S3 landing times have a resolution of one second
+    land("olist_sellers_dataset.csv", "campinas")
+
+    cities = read_table(any_store, lake.table_prefix(lake.CLEAN, "sellers"))["seller_city"]
+    assert cities.to_pylist() == ["campinas"]

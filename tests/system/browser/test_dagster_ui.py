@@ -1,0 +1,166 @@
+"""The Dagster UI as a user sees it: the asset graph over GraphQL, then in a real browser."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from dagster_server import DagsterUI
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from olist_assets.core.business.tables import BUSINESS_TABLES
+from olist_assets.core.contracts import CONTRACTS
+from olist_assets.report.tables import REPORT_COLUMNS
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+GROUPS = ("raw", "clean", "business", "report")
+ASSETS_QUERY = "{ assetNodes { assetKey { path } groupName dependencyKeys { path } } }"
+AUTOMATION_QUERY = """
+{ repositoriesOrError { ... on RepositoryConnection { nodes {
+    sensors { name sensorState { status } }
+    schedules { name scheduleState { status } }
+    jobs { name }
+} } } }
+"""
+REPORT_LINEAGE = "/assets/report/olist_report?view=lineage&lineageScope=upstream&lineageDepth=5"
+
+
+def expected_graph() -> dict[str, tuple[str, set[str]]]:
+    """asset key -> (group, upstream keys), from the contracts and the business table catalogue."""
+    graph: dict[str, tuple[str, set[str]]] = {}
+    for table in CONTRACTS:
+        graph[f"raw/{table}"] = ("raw", set())
+        graph[f"clean/{table}"] = ("clean", {f"raw/{table}"})
+    for table in BUSINESS_TABLES.values():
+        upstream = {f"clean/{t}" for t in table.reads} | {f"business/{t}" for t in table.depends_on}
+        graph[f"business/{table.name}"] = ("business", upstream)
+    graph["report/olist_report"] = ("report", {f"business/{t}" for t in REPORT_COLUMNS})
+    return graph
+
+
+def test_every_asset_is_served_with_its_group_and_upstream_assets(dagster_ui: DagsterUI) -> None:
+    nodes = dagster_ui.graphql(ASSETS_QUERY)["assetNodes"]
+
+    served = {
+        "/".join(node["assetKey"]["path"]): (
+            node["groupName"],
+            {"/".join(dep["path"]) for dep in node["dependencyKeys"]},
+        )
+        for node in nodes
+    }
+
+    assert served == expected_graph()
+    assert served["clean/orders"] == ("clean", {"raw/orders"})
+    assert "clean/orders" in served["business/fact_orders"][1]
+
+
+def test_sensors_jobs_and_schedule_start_as_documented(dagster_ui: DagsterUI) -> None:
+    (repository,) = dagster_ui.graphql(AUTOMATION_QUERY)["repositoriesOrError"]["nodes"]
+
+    sensors = {s["name"]: s["sensorState"]["status"] for s in repository["sensors"]}
+    schedules = {s["name"]: s["scheduleState"]["status"] for s in repository["schedules"]}
+    assert sensors == {
+        "landing_sensor": "RUNNING",
+        "olist_automation_sensor": "RUNNING",
+        "production_runs_sensor": "STOPPED",
+    }
+    assert schedules == {"daily_full_refresh": "STOPPED"}
+    assert {"full_refresh", "business_refresh"} <= {job["name"] for job in repository["jobs"]}
+
+
+def _open(browser, url: str, ready: str):
+    """A page once `ready` text is drawn, with Dagster's first-visit newsletter dialog dismissed."""
+    page = browser.new_page()
+    page.goto(url, wait_until="networkidle")
+    page.get_by_text(ready, exact=True).first.wait_for(timeout=60_000)
+    skip = page.get_by_role("button", name="Skip")
+    with contextlib.suppress(PlaywrightTimeout):
+        skip.click(timeout=5_000)
+    page.wait_for_timeout(1_000)
+    return page
+
+
+def _shown(label: str, name: str) -> bool:
+    """Whether a graph node label shows this name (long names are shortened with an ellipsis)."""
+    if "…" not in label:
+        return label == name
+    head, tail = label.split("…", 1)
+    return name.startswith(head) and name.endswith(tail) and len(name) > len(label)
+
+
+def upstream_of(key: str, graph: dict[str, tuple[str, set[str]]]) -> set[str]:
+    """The key and every asset it reads from, directly or not."""
+    found, pending = set(), [key]
+    while pending:
+        current = pending.pop()
+        if current not in found:
+            found.add(current)
+            pending.extend(graph[current][1])
+    return found
+
+
+def _drawn_names(browser, url: str, last: str, screenshot: Path | None = None) -> Counter:
+    """The asset names drawn on a lineage page, once `last` is drawn."""
+    page = _open(browser, url, last)
+    labels = [
+        label.strip() for label in page.locator("[class*='AssetNode_assetName']").all_inner_texts()
+    ]
+    if screenshot:
+        page.screenshot(path=screenshot)
+    page.close()
+    names = {key.split("/", 1)[1] for key in expected_graph()}
+    return Counter(next((n for n in names if _shown(label, n)), label) for label in labels)
+
+
+def test_the_lineage_page_draws_every_asset(
+    dagster_ui: DagsterUI, browser, screenshots: Path
+) -> None:
+    graph = expected_graph()
+    report_upstream = upstream_of("report/olist_report", graph)
+
+    report_page = _drawn_names(
+        browser, dagster_ui.url + REPORT_LINEAGE, "olist_report", screenshots / "lineage.png"
+    )
+    # geolocation feeds no business table, so it has a lineage of its own
+    geolocation_page = _drawn_names(
+        browser, f"{dagster_ui.url}/assets/clean/geolocation?view=lineage", "geolocation"
+    )
+
+    assert report_page == Counter(key.split("/", 1)[1] for key in report_upstream)
+    assert geolocation_page == Counter({"geolocation": 2})
+    assert report_upstream | {"raw/geolocation", "clean/geolocation"} == set(graph)
+
+
+def test_the_global_lineage_shows_the_layers_left_to_right(
+    dagster_ui: DagsterUI, browser, screenshots: Path
+) -> None:
+    page = _open(browser, f"{dagster_ui.url}/asset-groups", "report")
+
+    boxes = {
+        group: page.locator("svg").get_by_text(group, exact=True).first.bounding_box()
+        for group in GROUPS
+    }
+    page.screenshot(path=screenshots / "lineage_groups.png")
+    page.close()
+
+    lefts = [boxes[group]["x"] for group in GROUPS]
+    assert lefts == sorted(lefts)
+
+
+def test_the_report_asset_shows_its_key_chart(
+    dagster_ui: DagsterUI, browser, screenshots: Path
+) -> None:
+    page = _open(browser, f"{dagster_ui.url}/assets/report/olist_report", "[Show Markdown]")
+    page.get_by_text("[Show Markdown]", exact=True).first.click()
+    chart = page.locator("img[src^='data:image/png;base64,']").first
+    chart.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+
+    width = chart.evaluate("image => image.complete ? image.naturalWidth : 0")
+    page.screenshot(path=screenshots / "report_asset.png")
+    page.close()
+
+    assert width > 300

@@ -1,0 +1,52 @@
+"""S3 events in both delivery shapes become object records with the keys S3 actually stores."""
+
+import pytest
+
+from olist_assets.aws.events import EventFormatError, ObjectCreated, object_events
+
+
+def test_notification_with_several_records_decodes_plus_and_percent_escapes(sample_event) -> None:
+    first, second = object_events(sample_event("s3_two_records_encoded_keys.json"))
+
+    assert first == ObjectCreated(
+        bucket="olist-lake-example",
+        key="raw/olist_orders_dataset 2018-09.csv",
+        etag="0123456789abcdef0123456789abcdef",
+        version_id="3HL4kqtJlcpXroDTDmjVBH40Nrjfkd",
+        sequencer="0055AED6DCD90281E5",
+        size=17654,
+        event_time="2024-05-01T12:00:01.000Z",
+    )
+    assert second.key == "raw/orders/olist_orders_dataset_março + extra.csv"
+    assert second.version_id is None
+    assert second.version_token == "fedcba9876543210fedcba9876543210-3"
+
+
+def test_eventbridge_key_is_percent_decoded_and_keeps_a_literal_plus(sample_event) -> None:
+    (created,) = object_events(sample_event("eventbridge_percent_escapes.json"))
+
+    assert created.key == "raw/olist_orders_dataset 2018-10+v2.csv"
+    assert created.etag == "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+    assert created.version_token == "tTbbfQBZ0zLrmVo1Z5u0LQtmHTeDCvbS"
+    assert created.sequencer == "00617F08299329D189"
+
+
+def test_event_of_another_source_is_refused(sample_event) -> None:
+    with pytest.raises(EventFormatError, match="not an S3 object-created event"):
+        object_events(sample_event("not_an_s3_event.json"))
+
+
+def test_removal_record_is_refused(sample_event) -> None:
+    event = sample_event("s3_two_records_encoded_keys.json")
+    event["Records"][0]["eventName"] = "ObjectRemoved:Delete"
+
+    with pytest.raises(EventFormatError, match="ObjectRemoved:Delete"):
+        object_events(event)
+
+
+def test_record_without_its_object_is_refused(sample_event) -> None:
+    event = sample_event("s3_two_records_encoded_keys.json")
+    del event["Records"][1]["s3"]["object"]
+
+    with pytest.raises(EventFormatError, match="malformed"):
+        object_events(event)

@@ -1,0 +1,191 @@
+"""Clean-layer checks: key uniqueness, reference coverage, row conservation, quarantine rate."""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+import pytest
+
+from olist_assets.core import lake
+from olist_assets.core.checks.clean import (
+    QUARANTINE_FAIL_RATE,
+    clean_checks,
+    foreign_key_coverage,
+    primary_key_unique,
+    quarantine_rate,
+    row_conservation,
+)
+from olist_assets.core.cleaning import refresh_table
+from olist_assets.core.contracts import CONTRACTS
+
+CUSTOMER_1 = "06b8999e2fba1a1fbc88172c00ba8bc7"
+CUSTOMER_2 = "18955e83d337fd6b2def6b18a428ac77"
+STRANGER = "4e7b3e00288586ebd08712fdd0374a03"
+ORDERS = CONTRACTS["orders"]
+PRODUCTS = CONTRACTS["products"]
+SELLERS = CONTRACTS["sellers"]
+
+
+def customer(customer_id: str) -> str:
+    return f'"{customer_id}","861eff4711a542e4b93843c6dd7febb0","14409",franca,SP'
+
+
+def order(n: int, customer_id: str) -> str:
+    return f"{n:032x},{customer_id},delivered,2017-10-02 10:56:33,,,,2017-10-18 00:00:00"
+
+
+def product(n: int, category: str) -> str:
+    return f"{n:032x},{category},40,287,1,225,16,10,14"
+
+
+def seller(n: int, zip_prefix: str = "13023") -> str:
+    return f'{n:032x},"{zip_prefix}",campinas,SP'
+
+
+@pytest.fixture
+def clean(store, land, olist_csv):
+    """Land one file per table and refresh the table; returns the store."""
+
+    def build(table: str, *lines: str) -> None:
+        land(table, CONTRACTS[table].file_name, olist_csv(table, *lines))
+        refresh_table(store, CONTRACTS[table])
+
+    return build
+
+
+def test_primary_key_check_passes_on_a_refreshed_table(store, clean):
+    clean("sellers", seller(1), seller(2), seller(2))
+
+    outcome = primary_key_unique(store, SELLERS)
+
+    assert outcome.passed
+    assert outcome.metadata == {"rows": 2, "duplicate_keys": 0}
+
+
+def test_primary_key_check_fails_blocking_when_a_clean_file_repeats_keys(store, clean):
+    clean("sellers", seller(1), seller(2))
+    copy = store.read_bytes(lake.clean_key("sellers", "olist_sellers_dataset"))
+    store.write_bytes(lake.clean_key("sellers", "tampered"), copy)
+
+    outcome = primary_key_unique(store, SELLERS)
+
+    assert not outcome.passed
+    assert outcome.failed_blocking
+    assert outcome.metadata["duplicate_keys"] == 2
+
+
+def test_foreign_key_check_passes_when_every_reference_matches(store, clean):
+    clean("customers", customer(CUSTOMER_1), customer(CUSTOMER_2))
+    clean("orders", order(1, CUSTOMER_1), order(2, CUSTOMER_2))
+
+    (fk,) = ORDERS.foreign_keys
+    outcome = foreign_key_coverage(store, ORDERS, fk)
+
+    assert outcome.passed
+    assert outcome.name == "fk_customer_id__customers"
+
+
+def test_orphan_reference_is_a_blocking_failure(store, clean):
+    clean("customers", customer(CUSTOMER_1))
+    clean("orders", order(1, CUSTOMER_1), order(2, STRANGER), order(3, STRANGER))
+
+    (fk,) = ORDERS.foreign_keys
+    outcome = foreign_key_coverage(store, ORDERS, fk)
+
+    assert outcome.failed_blocking
+    assert outcome.metadata["orphan_rows"] == 2
+    assert outcome.metadata["orphan_values_sample"] == [STRANGER]
+    assert "2 of 3 references have no match" in outcome.description
+
+
+def test_known_untranslated_categories_are_a_warning_only(store, clean):
+    clean("product_category_translation", "beleza_saude,health_beauty")
+    clean(
+        "products",
+        product(1, "beleza_saude"),
+        product(2, "pc_gamer"),
+        product(3, "portateis_cozinha_e_preparadores_de_alimentos"),
+        f"{4:032x},,,,,225,16,10,14",
+    )
+
+    (fk,) = PRODUCTS.foreign_keys
+    outcome = foreign_key_coverage(store, PRODUCTS, fk)
+
+    assert not outcome.passed
+    assert not outcome.blocking
+    assert "known orphans, a warning" in outcome.description
+    assert outcome.metadata["references"] == 3
+
+
+def test_an_unknown_untranslated_category_is_a_blocking_failure(store, clean):
+    clean("product_category_translation", "beleza_saude,health_beauty")
+    clean("products", product(1, "pc_gamer"), product(2, "brinquedos_novos"))
+
+    (fk,) = PRODUCTS.foreign_keys
+    outcome = foreign_key_coverage(store, PRODUCTS, fk)
+
+    assert outcome.failed_blocking
+    assert outcome.metadata["orphan_values_sample"] == ["brinquedos_novos"]
+
+
+def test_row_conservation_passes_when_the_lake_matches_its_ledger(store, clean):
+    clean("sellers", seller(1), seller(2), seller(2), "bad,row", seller(3, "bad"))
+
+    outcome = row_conservation(store, SELLERS)
+
+    assert outcome.passed
+    assert outcome.metadata == {"clean_rows": 2, "ledger_rows": 2, "quarantine_rows": 2}
+    assert "read 5 = clean 2 + quarantined 2 + duplicates 1" in outcome.description
+
+
+def test_row_conservation_fails_when_a_clean_file_is_tampered_with(store, clean):
+    clean("sellers", seller(1), seller(2), seller(3))
+    path = store.root / lake.clean_key("sellers", "olist_sellers_dataset")
+    pq.write_table(pq.read_table(path).slice(0, 2), path)
+
+    outcome = row_conservation(store, SELLERS)
+
+    assert outcome.failed_blocking
+    assert outcome.metadata["clean_rows"] == 2
+    assert outcome.metadata["ledger_rows"] == 3
+
+
+def test_row_conservation_fails_when_quarantined_rows_go_missing(store, clean):
+    clean("sellers", seller(1), seller(2, "bad"))
+    store.delete(lake.quarantine_key("sellers", "olist_sellers_dataset"))
+
+    assert row_conservation(store, SELLERS).failed_blocking
+
+
+def sellers_with_rejects(bad: int, good: int) -> list[str]:
+    return [seller(n) for n in range(1, good + 1)] + [seller(1000 + n, "x") for n in range(bad)]
+
+
+@pytest.mark.parametrize(
+    "bad, good, passed, blocking",
+    [(0, 100, True, False), (1, 99, False, False), (5, 95, False, False), (6, 94, False, True)],
+    ids=["none", "one-percent-warns", "five-percent-warns", "six-percent-blocks"],
+)
+def test_quarantine_rate_warns_above_zero_and_blocks_above_five_percent(
+    store, clean, bad, good, passed, blocking
+):
+    clean("sellers", *sellers_with_rejects(bad, good))
+
+    outcome = quarantine_rate(store, SELLERS)
+
+    assert outcome.metadata["rate"] == bad / 100
+    assert (outcome.passed, outcome.blocking) == (passed, blocking)
+    assert QUARANTINE_FAIL_RATE == 0.05
+
+
+def test_clean_checks_run_every_check_of_a_table(store, clean):
+    clean("customers", customer(CUSTOMER_1))
+    clean("orders", order(1, CUSTOMER_1))
+
+    names = [outcome.name for outcome in clean_checks(store, ORDERS)]
+
+    assert names == [
+        "primary_key_unique",
+        "row_conservation",
+        "quarantine_rate",
+        "fk_customer_id__customers",
+    ]
