@@ -1,96 +1,72 @@
-"""The `olist-lakehouse` command: generate the embedded dataset, run the pipeline, print a summary."""
+"""The `olist-lakehouse` command: generate the embedded dataset, run the pipeline, query and repair tables.
 
-import argparse
-import contextlib
-import os
+Every failure ends as one or two plain lines on stderr (what failed, where, what to do) and an exit
+code; `--verbose` adds the traceback. Commands live in one module per area and register here.
+"""
+
+from __future__ import annotations
+
 import sys
-from collections.abc import Iterator
-from pathlib import Path
+import traceback
+from importlib.metadata import version
 
-from olist_assets import settings
+import click
+
+from olist_assets.cli import pipeline
+
+EXIT_CODES = """\b
+Exit codes:
+  0  success
+  1  the pipeline ran and something failed (a table, a blocking check)
+  2  bad usage or input (an option, a file, a location)
+  3  an unexpected error (a bug: rerun with --verbose and report it)"""
+
+
+class UserError(click.ClickException):
+    """A failure the user can act on: shown as its message only, exit code 2."""
+
+    exit_code = 2
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "show_default": True},
+    epilog=EXIT_CODES,
+)
+@click.version_option(version("olist-lakehouse"), prog_name="olist-lakehouse")
+@click.option("--verbose", is_flag=True, help="Show tracebacks and debug logs.")
+@click.pass_context
+def cli(context: click.Context, verbose: bool) -> None:
+    """Serverless Olist lakehouse: land, clean and model the Olist e-commerce data."""
+    context.obj = {"verbose": verbose}
+
+
+for command in pipeline.COMMANDS:
+    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="olist-lakehouse", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    generate = commands.add_parser("generate", help="write the 9 Olist-shaped CSV files")
-    generate.add_argument("--scale", type=_scale, default=0.1, help="1 = the real row counts")
-    generate.add_argument("--seed", type=int, default=42)
-    generate.add_argument("--out", type=Path, required=True)
-    generate.set_defaults(handler=_generate)
-
-    run = commands.add_parser("run", help="land DIR into the lake and materialize every asset")
-    run.add_argument(
-        "--source", default=os.environ.get(settings.LANDING_URL, settings.DEFAULT_LANDING_URL)
-    )
-    run.add_argument("--lake", default=os.environ.get(settings.LAKE_URL, settings.DEFAULT_LAKE_URL))
-    run.set_defaults(handler=_run)
-
-    report = commands.add_parser("report", help="render the business tables as one HTML report")
-    report.add_argument(
-        "--lake", default=os.environ.get(settings.LAKE_URL, settings.DEFAULT_LAKE_URL)
-    )
-    report.add_argument("--out", type=Path, required=True)
-    report.set_defaults(handler=_report)
-
-    args = parser.parse_args(argv)
-    return args.handler(args)
-
-
-def _scale(text: str) -> float:
-    from olist_assets.generator.sizing import MIN_SCALE
-
-    scale = float(text)
-    if not scale >= MIN_SCALE:
-        raise argparse.ArgumentTypeError(f"must be at least {MIN_SCALE}, got {text}")
-    return scale
-
-
-def _generate(args: argparse.Namespace) -> int:
-    from olist_assets.generator.dataset import generate_dataset
-
-    def progress(file_name: str, rows: int) -> None:
-        print(f"  wrote {file_name:<45} {rows:>10,} rows", flush=True)
-
-    print(f"Generating Olist-shaped data at scale {args.scale} (seed {args.seed}) into {args.out}")
-    counts = generate_dataset(args.out, scale=args.scale, seed=args.seed, progress=progress)
-    print(f"Done: {sum(counts.values()):,} rows in {len(counts)} files")
-    return 0
-
-
-def _run(args: argparse.Namespace) -> int:
-    from olist_assets.cli.execution import materialize_all
-    from olist_assets.cli.summary import render_summary
-
-    with _dagster_instance() as instance:
-        outcome = materialize_all(lake_url=args.lake, landing_url=args.source, instance=instance)
-    print(render_summary(outcome, lake=args.lake, source=args.source))
-    return 0 if outcome.ok else 1
-
-
-def _report(args: argparse.Namespace) -> int:
-    from olist_assets.report.document import write_report
-    from olist_assets.stores.locations import open_store
-
-    print(f"Rendering the report from {args.lake}")
-    write_report(open_store(args.lake), args.out)
-    print(f"Report written to {args.out}")
-    return 0
-
-
-@contextlib.contextmanager
-def _dagster_instance() -> Iterator:
-    """$DAGSTER_HOME's instance when set, so command-line runs show in the UI; else an ephemeral one."""
-    import dagster as dg
-
-    if home := os.environ.get("DAGSTER_HOME"):
-        Path(home).mkdir(parents=True, exist_ok=True)
-        with dg.DagsterInstance.get() as instance:
-            yield instance
-    else:
-        with dg.DagsterInstance.ephemeral() as instance:
-            yield instance
+    """Run the command line; returns the exit code (SystemExit(2) for usage errors, as click does)."""
+    verbose = "--verbose" in (sys.argv[1:] if argv is None else argv)
+    try:
+        result = cli.main(args=argv, prog_name="olist-lakehouse", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except click.UsageError as error:
+        error.show()
+        raise SystemExit(error.exit_code) from None
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except Exception as error:  # the last line of defence: one line, never a bare traceback
+        if verbose:
+            traceback.print_exc()
+        click.echo(f"Error: unexpected {type(error).__name__}: {error}", err=True)
+        click.echo("This is a bug: rerun with --verbose and report the traceback.", err=True)
+        return 3
+    return int(result or 0)
 
 
 if __name__ == "__main__":

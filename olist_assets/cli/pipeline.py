@@ -1,0 +1,117 @@
+"""Pipeline commands: generate the embedded dataset, run every layer, render the report."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from olist_assets import settings
+
+LAKE_OPTION = click.option(
+    "--lake",
+    envvar=settings.LAKE_URL,
+    show_envvar=True,
+    default=settings.DEFAULT_LAKE_URL,
+    help="The lake: a local folder or an s3://bucket/prefix URL.",
+)
+
+
+def _scale(text: str) -> float:
+    from olist_assets.generator.sizing import MIN_SCALE
+
+    try:
+        scale = float(text)
+    except ValueError:
+        raise click.BadParameter(f"must be a number, got {text!r}") from None
+    if not scale >= MIN_SCALE:
+        raise click.BadParameter(f"must be at least {MIN_SCALE}, got {text}")
+    return scale
+
+
+@click.command()
+@click.option(
+    "--scale",
+    default="0.1",
+    callback=lambda _ctx, _param, value: _scale(value),
+    help="Dataset size: 1 gives the real Olist row counts.",
+)
+@click.option(
+    "--seed", type=int, default=42, help="Random seed: the same seed writes the same bytes."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the 9 CSV files into (created if missing).",
+)
+def generate(scale: float, seed: int, out: Path) -> int:
+    """Write the 9 Olist-shaped CSV files."""
+    from olist_assets.generator.dataset import generate_dataset
+
+    def progress(file_name: str, rows: int) -> None:
+        click.echo(f"  wrote {file_name:<45} {rows:>10,} rows")
+
+    click.echo(f"Generating Olist-shaped data at scale {scale} (seed {seed}) into {out}")
+    counts = generate_dataset(out, scale=scale, seed=seed, progress=progress)
+    click.echo(f"Done: {sum(counts.values()):,} rows in {len(counts)} files")
+    return 0
+
+
+@click.command()
+@click.option(
+    "--source",
+    envvar=settings.LANDING_URL,
+    show_envvar=True,
+    default=settings.DEFAULT_LANDING_URL,
+    help="Where the CSV files arrive: a local folder or an s3:// URL.",
+)
+@LAKE_OPTION
+def run(source: str, lake: str) -> int:
+    """Land SOURCE into the lake and materialize every asset, then print a summary."""
+    from olist_assets.cli.execution import materialize_all
+    from olist_assets.cli.summary import render_summary
+
+    with _dagster_instance() as instance:
+        outcome = materialize_all(lake_url=lake, landing_url=source, instance=instance)
+    click.echo(render_summary(outcome, lake=lake, source=source))
+    return 0 if outcome.ok else 1
+
+
+@click.command()
+@LAKE_OPTION
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The HTML file to write.",
+)
+def report(lake: str, out: Path) -> int:
+    """Render the business tables as one self-contained HTML report."""
+    from olist_assets.report.document import write_report
+    from olist_assets.stores.locations import open_store
+
+    click.echo(f"Rendering the report from {lake}")
+    write_report(open_store(lake), out)
+    click.echo(f"Report written to {out}")
+    return 0
+
+
+@contextlib.contextmanager
+def _dagster_instance() -> Iterator:
+    """$DAGSTER_HOME's instance when set, so command-line runs show in the UI; else an ephemeral one."""
+    import dagster as dg
+
+    if home := os.environ.get("DAGSTER_HOME"):
+        Path(home).mkdir(parents=True, exist_ok=True)
+        with dg.DagsterInstance.get() as instance:
+            yield instance
+    else:
+        with dg.DagsterInstance.ephemeral() as instance:
+            yield instance
+
+
+COMMANDS = (generate, run, report)
