@@ -63,7 +63,7 @@ locals {
       {
         sid       = "WriteCleanLayer"
         actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-        resources = [for zone in ["clean", "staging", "quarantine", "manifests", "runs"] : local.lake_objects[zone]]
+        resources = [for zone in ["clean", "staging", "quarantine", "runs"] : local.lake_objects[zone]]
       },
       {
         sid       = "RegisterCleanTables"
@@ -81,7 +81,7 @@ locals {
       {
         sid       = "ReadLedgers"
         actions   = ["s3:GetObject"]
-        resources = [for zone in ["clean", "manifests", "runs"] : local.lake_objects[zone]]
+        resources = [for zone in ["clean", "quarantine", "runs"] : local.lake_objects[zone]]
       },
       {
         sid       = "UpdateRefreshRequest"
@@ -118,7 +118,7 @@ locals {
       {
         sid       = "ReadLayers"
         actions   = ["s3:GetObject"]
-        resources = [for zone in ["clean", "business", "manifests"] : local.lake_objects[zone]]
+        resources = [for zone in ["clean", "business", "quarantine"] : local.lake_objects[zone]]
       },
       {
         sid       = "WriteRunRecords"

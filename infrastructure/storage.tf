@@ -1,4 +1,4 @@
-# The lake (raw/, clean/, quarantine/, business/, staging/, manifests/, runs/) and the Athena results.
+# The lake (raw/, clean/, quarantine/, business/, staging/, runs/) and the Athena results.
 
 resource "aws_s3_bucket" "lake" {
   #checkov:skip=CKV_AWS_144:Cross-region replication doubles storage cost; raw/ is versioned and the rest is rebuilt from it.

@@ -1,4 +1,6 @@
-"""Landing: clean each raw CSV an S3 event names, catalog it, record it, ask for a business refresh."""
+"""Landing: commit each raw CSV an S3 event names to its Iceberg table, record it, ask for a refresh."""
+
+import os
 
 import boto3
 
@@ -7,17 +9,17 @@ from olist_assets.aws.config import positive_seconds
 from olist_assets.aws.events import object_events
 from olist_assets.aws.invocation import invocation
 from olist_assets.aws.landing import Landing, land_object
-from olist_assets.stores.locations import open_store
+from olist_assets.stores.iceberg.tables import open_tables
 
 
 def lambda_handler(event, context):
     with invocation("landing", context) as env:
         session = boto3.Session()
+        tables = open_tables(env[settings.LAKE_URL], os.environ, session=session)
         landing = Landing(
-            store=open_store(env[settings.LAKE_URL], session=session),
-            glue=session.client("glue"),
+            store=tables.store,
+            tables=tables,
             sfn=session.client("stepfunctions"),
-            clean_database=env[settings.GLUE_DATABASE_CLEAN],
             state_machine_arn=env[settings.STATE_MACHINE_ARN],
             debounce_seconds=positive_seconds(env, settings.REFRESH_DEBOUNCE_SECONDS),
             code_version=env[settings.CODE_VERSION],

@@ -1,9 +1,10 @@
-"""Land one object: guard against duplicates and stale events, clean it, catalog it, record it.
+"""Land one object: guard against duplicates and stale events, commit it to its table, record it.
 
 This is what the landing Lambda does per S3 record, with the very `refresh_table` the Dagster
-clean asset runs. Permanent problems (a key outside raw/, an unknown file name, a file that
-cannot be read as its table) become a rejected run record plus a failure record, and the lake is
-left as it was; anything else raises so the runtime retries it.
+clean asset runs (one Iceberg commit; concurrent landings of one table retry, none is lost).
+Permanent problems (a key outside raw/, an unknown file name, a file that cannot be read as its
+table) become a rejected run record plus a failure record, and the table keeps what it held;
+anything else raises so the runtime retries it.
 """
 
 from __future__ import annotations
@@ -17,19 +18,21 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from olist_assets.aws import glue as catalog
 from olist_assets.aws import refresh
 from olist_assets.aws.events import ObjectCreated
 from olist_assets.core import lake, runs
+from olist_assets.core.batches import batch_for_raw_key
 from olist_assets.core.cleaning import refresh_table
 from olist_assets.core.contracts import TableContract, UnknownFileError, contract_for_file
 from olist_assets.core.parsing import SourceFileError
 from olist_assets.core.storage import Store
+from olist_assets.core.tables import Tables
 
 log = logging.getLogger("olist.landing")
 LOGGED_FIELDS = (
     "status", "table", "key", "version_id", "etag", "rows_read", "rows_clean", "rows_quarantined",
-    "rows_duplicate", "duration_s", "reason", "run_record",
+    "rows_duplicate", "rows_superseded", "snapshot_id", "commit_conflicts", "duration_s", "reason",
+    "run_record",
 )  # fmt: skip
 
 
@@ -42,9 +45,8 @@ class Landing:
     """What landing needs: the lake, the AWS clients it calls, and the deployment's settings."""
 
     store: Store
-    glue: Any
+    tables: Tables
     sfn: Any
-    clean_database: str
     state_machine_arn: str
     debounce_seconds: int
     code_version: str
@@ -93,27 +95,29 @@ def _logged(record: dict[str, Any]) -> dict[str, Any]:
 def _process(
     landing: Landing, contract: TableContract, raw_key: str, event: ObjectCreated
 ) -> dict[str, Any]:
-    """Clean the object unless a newer upload replaced it since the event was sent."""
+    """Commit the object's content to its table unless a newer upload replaced it since the event."""
     stale = _stale_reason(landing.store, raw_key, event)
     if stale:
         return {"status": "superseded", "reason": stale}
-    result = refresh_table(landing.store, contract, raw_keys=[raw_key])
-    batch = result.manifest.batches[lake.batch_name(raw_key)]
-    outputs = [lake.clean_key(contract.name, batch.batch)]
-    if batch.rows_quarantined:
-        outputs.append(lake.quarantine_key(contract.name, batch.batch))
-    location = landing.store.uri(lake.table_prefix(lake.CLEAN, contract.name))
+    result = refresh_table(
+        landing.store, landing.tables, contract, raw_keys=[raw_key], clock=landing.clock
+    )
+    rejection = next((r for r in result.rejected if r.raw_key == raw_key), None)
+    if rejection is not None:
+        raise RejectedObject(rejection.reason)
+    entry = result.ledger.batches[batch_for_raw_key(raw_key).key]
     outcome = {
         "status": "cleaned" if result.changed else "unchanged",
-        "rows_read": batch.rows_read,
-        "rows_clean": batch.rows_clean,
-        "rows_quarantined": batch.rows_quarantined,
-        "rows_duplicate": batch.rows_duplicate,
-        "table_rows": result.manifest.rows,
-        "outputs": outputs,
-        "catalog": catalog.ensure_clean_table(
-            landing.glue, landing.clean_database, contract, location
-        ),
+        "rows_read": entry.rows_read,
+        "rows_blank": entry.rows_blank,
+        "rows_clean": entry.rows_clean,
+        "rows_quarantined": entry.rows_quarantined,
+        "rows_duplicate": entry.rows_duplicate,
+        "rows_superseded": entry.rows_superseded,
+        "table_rows": result.ledger.rows,
+        "snapshot_id": result.snapshot_id,
+        "commit_conflicts": result.conflicts,
+        "outputs": [f"{lake.CLEAN}.{contract.name}@{result.snapshot_id}"],
     }
     if result.changed:
         outcome["refresh"] = refresh.request_refresh(

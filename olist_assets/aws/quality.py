@@ -9,11 +9,12 @@ from olist_assets.core.business.engine import SqlEngine
 from olist_assets.core.checks.business import business_checks
 from olist_assets.core.checks.clean import CheckOutcome, all_clean_checks
 from olist_assets.core.storage import Store
+from olist_assets.core.tables import Tables
 
 
-def quality_gate(store: Store, engine: SqlEngine, execution: str) -> dict[str, Any]:
+def quality_gate(store: Store, tables: Tables, engine: SqlEngine, execution: str) -> dict[str, Any]:
     """Run every check, keep the full report in runs/checks/, return the verdict and what failed."""
-    outcomes = all_clean_checks(store) + business_checks(engine)
+    outcomes = all_clean_checks(tables) + business_checks(engine)
     blocking = [_summary(o) for o in outcomes if o.failed_blocking]
     warnings = [_summary(o) for o in outcomes if not o.passed and not o.blocking]
     report_key = runs.check_report_key(execution)

@@ -15,8 +15,9 @@ from typing import Any
 
 from olist_assets.core import lake
 from olist_assets.core.business.tables import BUSINESS_TABLES, build_stages
-from olist_assets.core.reading import parquet_keys
+from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.storage import Store
+from olist_assets.core.tables import Tables
 
 REQUEST_MARKER = f"{lake.RUNS}/refresh/latest_request.json"
 
@@ -53,7 +54,7 @@ def required_clean_tables() -> list[str]:
 
 
 def refresh_readiness(
-    store: Store, execution: str, now: datetime, debounce_seconds: int
+    store: Store, tables: Tables, execution: str, now: datetime, debounce_seconds: int
 ) -> dict[str, Any]:
     """Where this execution stands: superseded, waiting for quiet, missing inputs, or ready."""
     marker = _read_marker(store)
@@ -63,11 +64,7 @@ def refresh_readiness(
         quiet_for = (now - datetime.fromisoformat(marker["requested_at"])).total_seconds()
         if quiet_for < debounce_seconds:
             return {"state": "waiting", "wait_seconds": math.ceil(debounce_seconds - quiet_for)}
-    missing = [
-        t
-        for t in required_clean_tables()
-        if not parquet_keys(store, lake.table_prefix(lake.CLEAN, t))
-    ]
+    missing = [t for t in required_clean_tables() if not tables.state(CONTRACTS[t]).ledger.rows]
     if missing:
         return {"state": "missing", "missing": missing, "cause": f"no clean data yet for {missing}"}
     if marker and not marker.get("claimed_by"):

@@ -12,7 +12,7 @@ from importlib.metadata import version
 
 import click
 
-from olist_assets.cli import pipeline
+from olist_assets.cli import pipeline, tables
 
 EXIT_CODES = """\b
 Exit codes:
@@ -40,7 +40,7 @@ def cli(context: click.Context, verbose: bool) -> None:
     context.obj = {"verbose": verbose}
 
 
-for command in pipeline.COMMANDS:
+for command in (*pipeline.COMMANDS, *tables.COMMANDS):
     cli.add_command(command)
 
 

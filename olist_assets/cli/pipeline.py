@@ -20,6 +20,13 @@ LAKE_OPTION = click.option(
 )
 
 
+def open_tables(lake: str):
+    """The lake's Iceberg tables, with the catalog the environment names (OLIST_CATALOG...)."""
+    from olist_assets.stores.iceberg.tables import open_tables as open_lake_tables
+
+    return open_lake_tables(lake, os.environ)
+
+
 def _scale(text: str) -> float:
     from olist_assets.generator.sizing import MIN_SCALE
 
@@ -92,10 +99,9 @@ def run(source: str, lake: str) -> int:
 def report(lake: str, out: Path) -> int:
     """Render the business tables as one self-contained HTML report."""
     from olist_assets.report.document import write_report
-    from olist_assets.stores.locations import open_store
 
     click.echo(f"Rendering the report from {lake}")
-    write_report(open_store(lake), out)
+    write_report(open_tables(lake), lake, out)
     click.echo(f"Report written to {out}")
     return 0
 

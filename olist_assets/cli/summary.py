@@ -28,23 +28,30 @@ def render_summary(outcome: RunOutcome, lake: str, source: str) -> str:
         f"Wall time: {outcome.seconds:.1f} s",
         f"Source:    {open_store(source).url}",
         f"Lake:      {open_store(lake).url}",
+        f'Query it:  olist-lakehouse sql --lake {lake} "SELECT count(*) FROM clean.orders"',
         f"Result:    {'OK' if outcome.ok else 'FAILED'}",
     ]
     return "\n".join(lines)
 
 
 def _clean_table(outcome: RunOutcome) -> list[str]:
-    header = f"{'table':<30}{'read':>11}{'clean':>11}{'quarantined':>13}{'deduplicated':>14}"
+    header = (
+        f"{'table':<30}{'read':>11}{'clean':>11}{'quarantined':>13}{'duplicates':>12}"
+        f"{'superseded':>12}{'in table':>11}{'blank':>8}"
+    )
     lines = [header, "-" * len(header)]
     for table in CONTRACTS:
         metadata = outcome.materialized.get(f"clean/{table}")
         if metadata is None:
-            lines.append(f"{table:<30}{'not materialized':>49}")
+            lines.append(f"{table:<30}{'not materialized':>{len(header) - 30}}")
             continue
         lines.append(
-            f"{table:<30}{metadata['rows_read']:>11,}{metadata['dagster/row_count']:>11,}"
-            f"{metadata['rows_quarantined']:>13,}{metadata['rows_deduplicated']:>14,}"
+            f"{table:<30}{metadata['rows_read']:>11,}{metadata['rows_clean']:>11,}"
+            f"{metadata['rows_quarantined']:>13,}{metadata['rows_deduplicated']:>12,}"
+            f"{metadata['rows_superseded']:>12,}{metadata['dagster/row_count']:>11,}"
+            f"{metadata['blank_lines']:>8,}"
         )
+    lines.append("read = clean + quarantined + duplicates; in table = clean - superseded")
     return lines
 
 

@@ -1,194 +1,267 @@
-"""Raw file -> clean batch: parse, quarantine, deduplicate, and publish the table with precedence.
+"""Refresh a clean table from its raw files: stage what changed, then commit one change to the table.
 
 `refresh_table` is the one entry point both runtimes call: the Dagster clean asset for a whole table,
-the landing Lambda for the single file it was told about.
+the landing Lambda for the one file it was told about. Content decides what changed (sha256); the
+ledger's size and ETag/modification time only let an unchanged file skip being read. Staged batches
+are immutable and named by their content, so a retry, a concurrent writer or a restored version
+reuses them instead of parsing again.
 """
 
 from __future__ import annotations
 
-import hashlib
-import posixpath
+import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.parquet as pq
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from olist_assets.core import lake
-from olist_assets.core.contracts import TableContract
-from olist_assets.core.dedup import Deduplicator, parquet_row_hashes
-from olist_assets.core.hashing import HashingReader
-from olist_assets.core.manifest import BatchRecord, TableManifest, load_manifest, save_manifest
-from olist_assets.core.parsing import DEFAULT_CHUNK_ROWS, Reject, read_chunks
-from olist_assets.core.storage import Store
+from olist_assets.core.batches import Batch, batch_for_raw_key
+from olist_assets.core.contracts import TableContract, UnknownFileError
+from olist_assets.core.fingerprints import from_arrow
+from olist_assets.core.hashing import file_sha256
+from olist_assets.core.ledger import BatchEntry, Ledger, Rejection
+from olist_assets.core.parsing import DEFAULT_CHUNK_ROWS, SourceFileError
+from olist_assets.core.precedence import plan_change
+from olist_assets.core.staging import KEY_COLUMN, BatchCounts, stage_batch
+from olist_assets.core.storage import ObjectInfo, Store
+from olist_assets.core.tables import ConcurrentCommitError, Tables
 
-QUARANTINE_SCHEMA = pa.schema(
-    [
-        pa.field("source_file", pa.string(), nullable=False),
-        pa.field("line", pa.int64(), nullable=False),
-        pa.field("column_name", pa.string()),
-        pa.field("reason", pa.string(), nullable=False),
-        pa.field("raw_record", pa.string(), nullable=False),
-    ]
-)
+COMMIT_ATTEMPTS = 30
+Clock = Callable[[], datetime]
 
 
 @dataclass
 class RefreshResult:
-    """What one refresh did to a table: the batches it (re)ingested and the table's ledger after it."""
+    """What one refresh did to a clean table, and the table's ledger after it."""
 
     table: str
-    ingested: list[BatchRecord]
-    removed: list[str]
-    manifest: TableManifest
+    ledger: Ledger
+    snapshot_id: int | None
+    landed: list[BatchEntry] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    """Files refused in this refresh (their rejection may have been recorded before)."""
     ignored: list[str] = field(default_factory=list)
+    conflicts: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.ingested or self.removed)
+        """Whether this refresh committed new rows or removed a batch."""
+        return bool(self.landed or self.removed)
 
 
 def refresh_table(
     store: Store,
+    tables: Tables,
     contract: TableContract,
     raw_keys: list[str] | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    clock: Clock = lambda: datetime.now(tz=UTC),
+    forget_batches: list[str] = (),
 ) -> RefreshResult:
-    """Ingest the table's new or changed raw files (all under raw/<table>/ unless given) and publish."""
-    manifest = load_manifest(store, contract.name)
-    removed = _forget_missing_batches(store, manifest) if raw_keys is None else []
-    keys, ignored = (raw_keys, []) if raw_keys is not None else raw_files(store, contract)
-    ingested = []
+    """Land the table's new or changed raw files (all under raw/ unless given) in one commit.
+
+    With `raw_keys=None` the whole raw zone is the truth: batches whose raw file is gone are removed;
+    `forget_batches` removes batches (and clears rejections) by batch key. Raises FileNotFoundError for a
+    given key that is not in the lake.
+    """
+    state = tables.state(contract)
+    keys, ignored = (list(raw_keys), []) if raw_keys is not None else raw_batches(store, contract)
+    staged: list[BatchEntry] = []
+    rejected: list[Rejection] = []
     for key in keys:
-        known = manifest.batches.get(lake.batch_name(key))
-        info = store.info(key)
-        if info is None:
-            raise FileNotFoundError(f"{key}: no such raw file in {store.url}")
-        landing = (key, info.etag, info.modified.isoformat())
-        if known and (known.raw_key, known.etag, known.landed_at) == landing:
+        outcome = _stage_if_changed(store, contract, state.ledger, key, chunk_rows, clock)
+        if isinstance(outcome, Rejection):
+            rejected.append(outcome)
+        elif outcome is not None:
+            staged.append(outcome)
+    listed = {batch_for_raw_key(key).key for key in keys}
+    removed = set(forget_batches)
+    if raw_keys is None:
+        known = set(state.ledger.batches) | {k.split("/", 1)[1] for k in state.ledger.rejections}
+        removed |= known - listed
+    removed = sorted(removed)
+    result = RefreshResult(contract.name, state.ledger, state.snapshot_id, ignored=ignored)
+    for attempt in Retrying(
+        retry=retry_if_exception_type(ConcurrentCommitError),
+        stop=stop_after_attempt(COMMIT_ATTEMPTS),
+        wait=wait_random_exponential(multiplier=0.05, max=3),
+        reraise=True,
+    ):
+        with attempt:
+            result.conflicts = attempt.retry_state.attempt_number - 1
+            _commit(store, tables, contract, staged, removed, rejected, result)
+    return result
+
+
+def forget(store: Store, tables: Tables, raw_key: str) -> RefreshResult:
+    """Remove a raw file from the lake and its batch from its table (rows it superseded come back);
+    also clears the file's rejection. Raises UnknownFileError for a key that is no table's file."""
+    from olist_assets.core.contracts import CONTRACTS
+
+    batch = batch_for_raw_key(raw_key)
+    contract = CONTRACTS[batch.table]
+    if store.info(batch.raw_key) is not None:
+        store.delete(batch.raw_key)
+    return refresh_table(store, tables, contract, raw_keys=[], forget_batches=[batch.key])
+
+
+def raw_batches(store: Store, contract: TableContract) -> tuple[list[str], list[str]]:
+    """Raw keys of this table's batches, and keys in its raw/<table>/ folder that are none of them."""
+    mine, ignored = [], []
+    for info in store.list(f"{lake.RAW}/"):
+        try:
+            batch = batch_for_raw_key(info.key)
+        except UnknownFileError:
+            if info.key.startswith(lake.table_prefix(lake.RAW, contract.name)):
+                ignored.append(info.key)
             continue
-        record = ingest_batch(store, contract, key, chunk_rows)
-        manifest.batches[record.batch] = record
-        save_manifest(store, manifest)
-        ingested.append(record)
-    publish_table(store, contract, manifest)
-    return RefreshResult(contract.name, ingested, removed, manifest, ignored)
+        if batch.table == contract.name:
+            mine.append(info.key)
+    return mine, ignored
 
 
-def raw_files(store: Store, contract: TableContract) -> tuple[list[str], list[str]]:
-    """Raw keys of this table, oldest landing first, and the keys in its folder that are not its files."""
-    found = store.list(lake.table_prefix(lake.RAW, contract.name))
-    ours = [info for info in found if contract.matches_file(posixpath.basename(info.key))]
-    ignored = [info.key for info in found if info not in ours]
-    return [info.key for info in sorted(ours, key=lambda info: (info.modified, info.key))], ignored
+def _commit(
+    store: Store,
+    tables: Tables,
+    contract: TableContract,
+    staged: list[BatchEntry],
+    removed: list[str],
+    rejected: list[Rejection],
+    result: RefreshResult,
+) -> None:
+    """Recompute the change from the table as it is now and commit it (ConcurrentCommitError: stale)."""
+    state = tables.state(contract)
+    ledger = state.ledger
+    landed = [e for e in staged if _differs(ledger.batches.get(e.key), e)]
+    gone = [key for key in removed if key in ledger.batches]
+    rejections = _rejections_after(ledger, landed, removed, rejected)
+    lifted = {e.key for e in landed} | set(gone)
+    exclusions = {k: sha for k, sha in ledger.exclusions.items() if k not in lifted}
+    result.ledger, result.snapshot_id = ledger, state.snapshot_id
+    result.landed, result.removed = landed, gone
+    result.rejected = rejected
+    if (
+        not landed
+        and not gone
+        and (rejections, exclusions)
+        == (
+            ledger.rejections,
+            ledger.exclusions,
+        )
+    ):
+        return
+    summary = {
+        "olist.operation": "refresh",
+        "olist.batches-landed": json.dumps(sorted(e.key for e in landed)),
+        "olist.batches-removed": json.dumps(gone),
+        "olist.files-rejected": json.dumps(sorted(r.raw_key for r in rejected)),
+    }
+    before = ledger.with_rejections(rejections).with_exclusions(exclusions)
+    change = plan_change(before, landed, gone, _keys_reader(store, contract), summary)
+    after = tables.commit(contract, state, change)
+    result.ledger, result.snapshot_id = after.ledger, after.snapshot_id
 
 
-def ingest_batch(
-    store: Store, contract: TableContract, raw_key: str, chunk_rows: int = DEFAULT_CHUNK_ROWS
-) -> BatchRecord:
-    """Parse one raw file into its staged batch and quarantine; the lake changes only on success."""
+def _differs(current: BatchEntry | None, staged: BatchEntry) -> bool:
+    """A staged content lands unless the batch already holds that very content."""
+    return current is None or current.sha256 != staged.sha256
+
+
+def _rejections_after(
+    ledger: Ledger, landed: list[BatchEntry], removed: list[str], rejected: list[Rejection]
+) -> dict[str, Rejection]:
+    """Rejections still standing: a file that landed, or that was removed, is no longer refused."""
+    cleared = {e.raw_key for e in landed} | {f"{lake.RAW}/{key}" for key in removed}
+    standing = {k: r for k, r in ledger.rejections.items() if k not in cleared}
+    for rejection in rejected:
+        known = standing.get(rejection.raw_key)
+        standing[rejection.raw_key] = (
+            known if known and known.sha256 == rejection.sha256 else rejection
+        )
+    return standing
+
+
+def _stage_if_changed(
+    store: Store,
+    contract: TableContract,
+    ledger: Ledger,
+    raw_key: str,
+    chunk_rows: int,
+    clock: Clock,
+) -> BatchEntry | Rejection | None:
+    """The staged entry of a raw file whose content the batch does not hold yet, its rejection, or
+    None when it is unchanged (same size and ETag: not even read)."""
+    batch = batch_for_raw_key(raw_key)
     info = store.info(raw_key)
     if info is None:
         raise FileNotFoundError(f"{raw_key}: no such raw file in {store.url}")
-    file_name = posixpath.basename(raw_key)
-    batch = lake.batch_name(raw_key)
-    counts = {"read": 0, "clean": 0, "quarantined": 0, "duplicate": 0}
-    with tempfile.TemporaryDirectory(prefix="olist-ingest-") as folder:
-        staged, quarantined = Path(folder) / "staged.parquet", Path(folder) / "quarantine.parquet"
-        with (
-            store.open_input(raw_key) as stream,
-            pq.ParquetWriter(staged, contract.arrow_schema) as clean_out,
-            pq.ParquetWriter(quarantined, QUARANTINE_SCHEMA) as quarantine_out,
-        ):
-            hashed = HashingReader(stream)
-            dedup = Deduplicator(contract)
-            for chunk in read_chunks(hashed, contract, file_name, chunk_rows):
-                rows, duplicates, conflicts = dedup.apply(chunk)
-                rejects = sorted(chunk.rejects + conflicts, key=lambda reject: reject.line)
-                if rows.num_rows:
-                    clean_out.write_table(rows)
-                if rejects:
-                    quarantine_out.write_table(_quarantine_rows(file_name, rejects))
-                counts["read"] += chunk.records
-                counts["clean"] += rows.num_rows
-                counts["quarantined"] += len(rejects)
-                counts["duplicate"] += duplicates
-        store.put_file(lake.staging_key(contract.name, batch), staged)
-        store.put_file(lake.quarantine_key(contract.name, batch), quarantined)
-    return BatchRecord(
-        batch=batch,
-        raw_key=raw_key,
+    current = ledger.batches.get(batch.key)
+    if current and (current.size, current.etag) == (info.size, info.etag):
+        return None
+    with store.local_copy(raw_key) as path:
+        with path.open("rb") as handle:
+            sha256, size = file_sha256(handle)
+        if (current and current.sha256 == sha256) or ledger.exclusions.get(batch.key) == sha256:
+            return None
+        known = ledger.rejections.get(raw_key)
+        if known and known.sha256 == sha256:
+            return known
+        try:
+            counts = _staged_counts(store, contract, batch, path, sha256, chunk_rows)
+        except SourceFileError as error:
+            return Rejection(raw_key, sha256, str(error), clock().isoformat())
+    return _entry(batch, info, sha256, size, counts, clock)
+
+
+def _staged_counts(
+    store: Store, contract: TableContract, batch: Batch, path: Path, sha256: str, chunk_rows: int
+) -> BatchCounts:
+    """Stage a raw content once (reusing it when already staged); returns its counts."""
+    counts_key = lake.staged_counts_key(contract.name, sha256)
+    if store.info(counts_key) is not None:
+        return BatchCounts(**json.loads(store.read_bytes(counts_key)))
+    with tempfile.TemporaryDirectory(prefix="olist-stage-") as folder, path.open("rb") as stream:
+        staged = stage_batch(stream, contract, batch, Path(folder), chunk_rows)
+        store.put_file(lake.staged_rows_key(contract.name, sha256), staged.rows)
+        store.put_file(lake.staged_quarantine_key(contract.name, sha256), staged.quarantine)
+    store.write_bytes(counts_key, json.dumps(staged.counts.as_dict()).encode())
+    return staged.counts
+
+
+def _entry(
+    batch: Batch, info: ObjectInfo, sha256: str, size: int, counts: BatchCounts, clock: Clock
+) -> BatchEntry:
+    return BatchEntry(
+        key=batch.key,
+        table=batch.table,
+        date=batch.date,
+        sha256=sha256,
+        size=size,
         etag=info.etag,
-        sha256=hashed.hexdigest(),
-        size=hashed.size,
-        landed_at=info.modified.isoformat(),
-        rows_read=counts["read"],
-        rows_clean=counts["clean"],
-        rows_quarantined=counts["quarantined"],
-        rows_duplicate=counts["duplicate"],
+        modified=info.modified.isoformat(),
+        landed_at=clock().isoformat(),
+        rows_read=counts.read,
+        rows_blank=counts.blank,
+        rows_clean=counts.clean,
+        rows_quarantined=counts.quarantined,
+        rows_duplicate=counts.duplicate,
     )
 
 
-def publish_table(store: Store, contract: TableContract, manifest: TableManifest) -> None:
-    """Write clean/<table>/: each staged batch less the keys a newer batch also holds."""
-    seen = np.empty(0, dtype=np.uint64)
-    for record in manifest.ordered(newest_first=True):
-        staged_key = lake.staging_key(contract.name, record.batch)
-        with store.local_copy(staged_key) as path:
-            keys = parquet_row_hashes(path, contract.key_columns)
-            keep = ~np.isin(keys, seen)
-            signature = f"{record.sha256}:{hashlib.sha256(np.packbits(keep)).hexdigest()}"
-            clean_key = lake.clean_key(contract.name, record.batch)
-            if record.published_signature != signature or store.info(clean_key) is None:
-                _write_filtered(store, clean_key, path, keep)
-        record.rows_superseded = int((~keep).sum())
-        record.published_signature = signature
-        seen = np.concatenate([seen, keys[keep]])
-    for info in store.list(lake.table_prefix(lake.CLEAN, contract.name)):
-        if lake.batch_name(info.key.removesuffix(".parquet")) not in manifest.batches:
-            store.delete(info.key)
-    save_manifest(store, manifest)
+def _keys_reader(store: Store, contract: TableContract) -> Callable[[BatchEntry], np.ndarray]:
+    """Key fingerprints of a batch's staged rows, read from the `_key` column only."""
 
+    def keys_of(entry: BatchEntry) -> np.ndarray:
+        filesystem, root = store.arrow_filesystem()
+        key = lake.staged_rows_key(contract.name, entry.sha256)
+        table = pq.read_table(f"{root}/{key}", columns=[KEY_COLUMN], filesystem=filesystem)
+        return from_arrow(table.column(KEY_COLUMN))
 
-def _write_filtered(store: Store, key: str, source: Path, keep: np.ndarray) -> None:
-    if keep.all():
-        store.put_file(key, source)
-        return
-    parquet = pq.ParquetFile(source)
-    with tempfile.TemporaryDirectory(prefix="olist-publish-") as folder:
-        target = Path(folder) / "clean.parquet"
-        with pq.ParquetWriter(target, parquet.schema_arrow) as out:
-            offset = 0
-            for batch in parquet.iter_batches():
-                mask = keep[offset : offset + batch.num_rows]
-                offset += batch.num_rows
-                out.write_table(pa.Table.from_batches([batch]).filter(pa.array(mask)))
-        store.put_file(key, target)
-
-
-def _forget_missing_batches(store: Store, manifest: TableManifest) -> list[str]:
-    """Drop batches whose raw file is gone from the lake, with their staged and quarantined rows."""
-    removed = [b.batch for b in manifest.ordered() if store.info(b.raw_key) is None]
-    for batch in removed:
-        del manifest.batches[batch]
-        for key in (
-            lake.staging_key(manifest.table, batch),
-            lake.quarantine_key(manifest.table, batch),
-        ):
-            store.delete(key)
-    return removed
-
-
-def _quarantine_rows(file_name: str, rejects: list[Reject]) -> pa.Table:
-    return pa.Table.from_pydict(
-        {
-            "source_file": [file_name] * len(rejects),
-            "line": [r.line for r in rejects],
-            "column_name": [r.column for r in rejects],
-            "reason": [r.reason for r in rejects],
-            "raw_record": [r.raw_record for r in rejects],
-        },
-        schema=QUARANTINE_SCHEMA,
-    )
+    return keys_of

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 MONEY = pa.decimal128(12, 2)
-TIMESTAMP = pa.timestamp("ms")
+TIMESTAMP = pa.timestamp("us")  # Iceberg timestamps are microseconds
 
 BRAZIL_STATES = frozenset(
     [

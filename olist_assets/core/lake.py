@@ -1,52 +1,49 @@
-"""The lake layout: every key the pipeline reads or writes, the same on a local folder and on S3."""
+"""The lake layout: every key the pipeline reads or writes, the same on a local folder and on S3.
+
+- `raw/<path>`: every file as received (the path under raw/ is its batch key);
+- `staging/<table>/<sha256>/`: one raw content read into rows, quarantined records and counts;
+- `clean/<table>/`, `quarantine/<table>/`, `business/<table>/`: Apache Iceberg tables (`data/`
+  and `metadata/` inside), catalogued in `catalog.db` locally or in AWS Glue;
+- `runs/`: run records of the production runtime; `reports/`: the HTML report.
+"""
 
 from __future__ import annotations
-
-import posixpath
 
 RAW = "raw"
 CLEAN = "clean"
 QUARANTINE = "quarantine"
 BUSINESS = "business"
 STAGING = "staging"
-MANIFESTS = "manifests"
 RUNS = "runs"
 
-ZONES = (RAW, CLEAN, QUARANTINE, BUSINESS, STAGING, MANIFESTS, RUNS)
+ZONES = (RAW, CLEAN, QUARANTINE, BUSINESS, STAGING, RUNS)
 
 
 def raw_key(table: str, file_name: str) -> str:
-    """Where a landed source file lives, byte for byte as received."""
+    """Where a source file lands when it is put in its table's raw folder."""
     return f"{RAW}/{table}/{file_name}"
 
 
-def batch_name(file_name: str) -> str:
-    """The batch a raw file becomes: its name without `.csv`, one Parquet file per batch."""
-    return posixpath.basename(file_name).removesuffix(".csv")
-
-
 def table_prefix(zone: str, table: str) -> str:
-    """The folder of one table in a zone; readers treat it as one dataset."""
+    """The folder of one table in a zone."""
     return f"{zone}/{table}/"
 
 
-def clean_key(table: str, batch: str) -> str:
-    return f"{CLEAN}/{table}/{batch}.parquet"
+def staged_prefix(table: str, sha256: str) -> str:
+    """Where one raw content of one table is staged: immutable, named by the content's sha256."""
+    return f"{STAGING}/{table}/{sha256}/"
 
 
-def staging_key(table: str, batch: str) -> str:
-    """Parsed rows of one batch before cross-batch precedence is applied."""
-    return f"{STAGING}/{table}/{batch}.parquet"
+def staged_rows_key(table: str, sha256: str) -> str:
+    """The staged clean rows (contract columns + key fingerprint) of one raw content."""
+    return f"{staged_prefix(table, sha256)}rows.parquet"
 
 
-def quarantine_key(table: str, batch: str) -> str:
-    return f"{QUARANTINE}/{table}/{batch}.parquet"
+def staged_quarantine_key(table: str, sha256: str) -> str:
+    """The staged quarantined records of one raw content."""
+    return f"{staged_prefix(table, sha256)}quarantine.parquet"
 
 
-def manifest_key(table: str) -> str:
-    """The table's ledger of batches and their row accounting."""
-    return f"{MANIFESTS}/{table}.json"
-
-
-def business_prefix(table: str) -> str:
-    return table_prefix(BUSINESS, table)
+def staged_counts_key(table: str, sha256: str) -> str:
+    """Where the records of one raw content went (read, blank, clean, quarantined, duplicate)."""
+    return f"{staged_prefix(table, sha256)}counts.json"

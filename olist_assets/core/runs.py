@@ -45,6 +45,8 @@ def record_business_build(
         "table": result.name,
         "rows": result.rows,
         "location": result.location,
+        "snapshot_id": result.snapshot_id,
+        "inputs": result.inputs,
         "duration_seconds": round(result.seconds, 3),
         "execution": execution,
         "code_version": code_version,

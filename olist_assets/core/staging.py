@@ -95,7 +95,7 @@ def stage_batch(
             rejects = sorted(chunk.rejects + conflicts, key=lambda reject: reject.line)
             if rows.num_rows:
                 keys = to_arrow(fingerprints(rows, contract.key_columns))
-                rows_out.write_table(rows.append_column(KEY_COLUMN, keys))
+                rows_out.write_table(rows.append_column(rows_out.schema.field(KEY_COLUMN), keys))
             if rejects:
                 quarantine_out.write_table(quarantine_rows(file_name, rejects))
             counts["read"] += chunk.records

@@ -24,17 +24,23 @@ def build_business_asset(table: BusinessTable) -> dg.AssetsDefinition:
         key=business_key(table.name),
         deps=[clean_key(t) for t in table.reads] + [business_key(t) for t in table.depends_on],
         group_name=BUSINESS,
-        kinds={"duckdb", "parquet"},
+        kinds={"duckdb", "iceberg"},
         description=table.description,
         metadata={"grain": ", ".join(table.grain), "sql": f"sql/business/{table.sql_file.name}"},
     )
     def business_table(
         context: dg.AssetExecutionContext, lake: LakeResource
     ) -> dg.MaterializeResult:
-        engine = DuckDBEngine(lake.store())
-        result = engine.build_table(table.name)
-        context.log.info(f"{table.name}: {result.rows} rows in {result.seconds:.2f}s")
-        return dg.MaterializeResult(metadata=_metadata(engine, table, result))
+        engine = DuckDBEngine(lake.tables())
+        try:
+            result = engine.build_table(table.name)
+            context.log.info(
+                f"{table.name}: {result.rows} rows in {result.seconds:.2f}s, "
+                f"snapshot {result.snapshot_id} from {result.inputs}"
+            )
+            return dg.MaterializeResult(metadata=_metadata(engine, table, result))
+        finally:
+            engine.close()
 
     return business_table
 
@@ -50,6 +56,10 @@ def _metadata(engine: DuckDBEngine, table: BusinessTable, result: BuildResult) -
         "preview": preview(sample, PREVIEW_ROWS),
         "location": dg.MetadataValue.path(result.location),
         "build_seconds": round(result.seconds, 3),
+        "snapshot_id": str(result.snapshot_id),
+        "input_snapshots": dg.MetadataValue.json(
+            {name: str(snapshot) for name, snapshot in result.inputs.items()}
+        ),
     }
     if table.name == "fact_orders":
         figures = headline(engine)
@@ -70,7 +80,11 @@ def build_business_check(check: BusinessCheck) -> dg.AssetChecksDefinition:
         description=check.description,
     )
     def business_check(lake: LakeResource) -> dg.AssetCheckResult:
-        return check_result(check.evaluate(DuckDBEngine(lake.store())))
+        engine = DuckDBEngine(lake.tables())
+        try:
+            return check_result(check.evaluate(engine))
+        finally:
+            engine.close()
 
     return business_check
 

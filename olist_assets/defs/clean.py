@@ -1,16 +1,16 @@
 """Clean assets: one per Olist table, typed Parquet with quarantine, plus their data-quality checks."""
 
 import dagster as dg
+import pyarrow as pa
 
 from olist_assets.core.checks import clean as core_checks
 from olist_assets.core.cleaning import RefreshResult, refresh_table
 from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract
-from olist_assets.core.lake import CLEAN, table_prefix
-from olist_assets.core.reading import read_head
-from olist_assets.core.storage import Store
+from olist_assets.core.lake import CLEAN
 from olist_assets.defs.metadata import check_result, column_schema, preview
 from olist_assets.defs.raw import raw_key
 from olist_assets.defs.resources import LakeResource
+from olist_assets.stores.iceberg.tables import IcebergTables
 
 
 def clean_key(table: str) -> dg.AssetKey:
@@ -22,43 +22,53 @@ def build_clean_asset(contract: TableContract) -> dg.AssetsDefinition:
         key=clean_key(contract.name),
         deps=[raw_key(contract.name)],
         group_name=CLEAN,
-        kinds={"parquet"},
+        kinds={"iceberg", "parquet"},
         description=contract.description,
         metadata={"dagster/column_schema": column_schema(contract)},
     )
     def clean_table(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
-        store = lake.store()
-        result = refresh_table(store, contract)
+        tables = lake.tables()
+        result = refresh_table(tables.store, tables, contract)
         context.log.info(
-            f"{contract.name}: ingested {[b.batch for b in result.ingested]}, "
-            f"removed {result.removed}, {result.manifest.rows} rows"
+            f"{contract.name}: landed {[e.key for e in result.landed]}, removed "
+            f"{result.removed}, {result.ledger.rows} rows, snapshot {result.snapshot_id}"
+            + (f", {result.conflicts} concurrent commits retried" if result.conflicts else "")
         )
         for key in result.ignored:
             context.log.warning(
                 f"{key} is not a {contract.file_name} file (nor a dated drop): ignored"
             )
-        return dg.MaterializeResult(metadata=_metadata(store, contract, result))
+        for rejection in result.ledger.rejections.values():
+            context.log.warning(f"{rejection.raw_key} rejected: {rejection.reason}")
+        return dg.MaterializeResult(metadata=_metadata(tables, contract, result))
 
     return clean_table
 
 
-def _metadata(store: Store, contract: TableContract, result: RefreshResult) -> dict:
-    batches = result.manifest.batches.values()
-    sample = read_head(store, table_prefix(CLEAN, contract.name))
+def _metadata(tables: IcebergTables, contract: TableContract, result: RefreshResult) -> dict:
+    ledger = result.ledger
+    reader = tables.scan(CLEAN, contract.name) if result.snapshot_id is not None else None
+    sample = next(iter(reader), None) if reader is not None else None
     return {
-        "dagster/row_count": result.manifest.rows,
+        "dagster/row_count": ledger.rows,
         "dagster/column_schema": column_schema(contract),
-        "rows_read": sum(b.rows_read for b in batches),
-        "rows_clean": sum(b.rows_clean for b in batches),
-        "rows_quarantined": sum(b.rows_quarantined for b in batches),
-        "rows_deduplicated": sum(b.rows_duplicate for b in batches),
-        "rows_superseded": sum(b.rows_superseded for b in batches),
-        "input_bytes": sum(b.size for b in batches),
-        "batches": len(result.manifest.batches),
-        "batches_ingested": ", ".join(b.batch for b in result.ingested) or "none (unchanged)",
+        "rows_read": ledger.total("rows_read"),
+        "rows_clean": ledger.total("rows_clean"),
+        "rows_quarantined": ledger.total("rows_quarantined"),
+        "rows_deduplicated": ledger.total("rows_duplicate"),
+        "rows_superseded": ledger.total("rows_superseded"),
+        "blank_lines": ledger.total("rows_blank"),
+        "input_bytes": ledger.total("size"),
+        "batches": len(ledger.batches),
+        "batches_landed": ", ".join(e.key for e in result.landed) or "none (unchanged)",
+        "rejected_files": ", ".join(sorted(ledger.rejections)) or "none",
         "ignored_files": ", ".join(result.ignored) or "none",
-        "preview": preview(sample) if sample is not None else dg.MetadataValue.md("(empty)"),
-        "location": dg.MetadataValue.path(store.uri(table_prefix(CLEAN, contract.name))),
+        "snapshot_id": str(result.snapshot_id),
+        "concurrent_commits_retried": result.conflicts,
+        "preview": preview(pa.Table.from_batches([sample]))
+        if sample is not None
+        else dg.MetadataValue.md("(empty)"),
+        "location": dg.MetadataValue.path(tables.location(CLEAN, contract.name)),
     }
 
 
@@ -69,7 +79,7 @@ def _table_check(
         asset=clean_key(contract.name), name=name, blocking=True, description=description
     )
     def check(lake: LakeResource) -> dg.AssetCheckResult:
-        return check_result(run(lake.store(), contract))
+        return check_result(run(lake.tables(), contract))
 
     return check
 
@@ -84,7 +94,7 @@ def _fk_check(contract: TableContract, fk: ForeignKey) -> dg.AssetChecksDefiniti
         + (f" (known orphans warn: {sorted(fk.known_orphans)})" if fk.known_orphans else ""),
     )
     def check(lake: LakeResource) -> dg.AssetCheckResult:
-        return check_result(core_checks.foreign_key_coverage(lake.store(), contract, fk))
+        return check_result(core_checks.foreign_key_coverage(lake.tables(), contract, fk))
 
     return check
 
@@ -101,13 +111,15 @@ def build_clean_checks(contract: TableContract) -> list[dg.AssetChecksDefinition
             contract,
             "row_conservation",
             core_checks.row_conservation,
-            "Rows read = clean + quarantined + duplicates; clean files match the ledger.",
+            "Rows read = clean + quarantined + duplicates per batch; the table holds each batch's "
+            "clean rows less those superseded, the quarantine table its quarantined records.",
         ),
         _table_check(
             contract,
             "quarantine_rate",
             core_checks.quarantine_rate,
-            "Quarantined share of rows: warns above 0, blocks above 5%.",
+            "Quarantined share of records: warns above 0, blocks above 5% of the table or of a "
+            "batch (more than one record for a batch under 20).",
         ),
     ] + [_fk_check(contract, fk) for fk in contract.foreign_keys]
 

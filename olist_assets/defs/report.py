@@ -21,7 +21,7 @@ REPORT_ASSET_KEY = dg.AssetKey([REPORT, "olist_report"])
 def olist_report(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
     """Monthly GMV, delivery, reviews, payments, top sellers and reconciliation as one HTML page."""
     store = lake.store()
-    report = render_report(store)
+    report = render_report(lake.tables(), store.url)
     store.write_bytes(REPORT_KEY, report.html.encode("utf-8"))
     context.log.info(f"report written to {store.uri(REPORT_KEY)}")
     headline = report.headline

@@ -1,11 +1,12 @@
-"""Athena adapter of the SQL engine port: the business SQL run by Athena, published atomically.
+"""Athena adapter of the SQL engine port: the business SQL run by Athena, committed to Iceberg.
 
-A build runs CTAS into a staging table whose data goes to a new prefix
-`business/<table>/run=<id>/`, copies the staging table's Glue definition (columns and location) onto
-the published table in one `update_table` (or `create_table` the first time), drops the staging
-table and deletes every other object under `business/<table>/`. Readers of the published table see
-the old data or the new, never a half-written prefix. A failed CTAS leaves the published table as
-it was and its partial output is removed.
+A build pins the snapshots of the tables its SQL reads (`FOR VERSION AS OF`), runs a CTAS whose
+Parquet lands under the business table's own location (`business/<table>/data/ctas-<run>/`),
+drops the CTAS's throwaway Glue table, and commits those files as one snapshot of the Iceberg
+table `business.<table>` (pyiceberg, `stores/iceberg/business.py`). Readers see the previous build
+or this one; a failed CTAS leaves the table as it was and its partial output is removed. Files whose
+types Iceberg does not take as written (Athena's INT96 or millisecond timestamps) are rewritten
+with microsecond timestamps before the commit.
 
 The work group must not enforce its settings over the client's: Athena rejects a CTAS naming an
 external_location in a work group that does (it would write the table under the query results
@@ -23,12 +24,32 @@ import awswrangler as wr
 import boto3
 import pyarrow as pa
 
-from olist_assets.core import lake
 from olist_assets.core.business.engine import BuildResult
-from olist_assets.core.business.tables import BUSINESS_TABLES, qualify_schemas, sql_for
-from olist_assets.core.storage import Store
+from olist_assets.core.business.tables import (
+    BUSINESS_TABLES,
+    pin_snapshots,
+    qualify_schemas,
+    sql_for,
+)
+from olist_assets.core.tables import BUSINESS, CLEAN
+from olist_assets.stores.iceberg.business import iceberg_ready, publish_build
+from olist_assets.stores.iceberg.tables import IcebergTables
 
-GLUE_TABLE_FIELDS = ("StorageDescriptor", "PartitionKeys", "TableType", "Parameters")
+HIVE_TYPES = {
+    "string": pa.string(),
+    "varchar": pa.string(),
+    "bigint": pa.int64(),
+    "int": pa.int32(),
+    "integer": pa.int32(),
+    "double": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+}
+
+
+class MissingInputError(LookupError):
+    """A business table's SQL reads a table that has no snapshot yet."""
 
 
 class EnforcedWorkgroupError(RuntimeError):
@@ -44,16 +65,12 @@ class AthenaEngine:
     """Runs the business SQL on Athena against the Glue databases of the clean and business layers."""
 
     def __init__(
-        self,
-        store: Store,
-        clean_database: str,
-        business_database: str,
-        workgroup: str,
-        session: boto3.Session | None = None,
+        self, tables: IcebergTables, workgroup: str, session: boto3.Session | None = None
     ) -> None:
-        self.store = store
-        self.clean_database = clean_database
-        self.business_database = business_database
+        self.tables = tables
+        self.store = tables.store
+        self.clean_database = tables.config.databases[CLEAN]
+        self.business_database = tables.config.databases[BUSINESS]
         self.workgroup = workgroup
         self.session = session or boto3.Session()
 
@@ -62,22 +79,31 @@ class AthenaEngine:
         return qualify_schemas(sql, self.clean_database, self.business_database)
 
     def build_table(self, name: str, run_id: str | None = None) -> BuildResult:
-        """CTAS the table into a new prefix, then switch the published table to it."""
+        """CTAS the table's rows as Parquet under its location, then commit them as one snapshot."""
         started = time.perf_counter()
         self._require_client_settings()
         run_id = run_id or new_run_id()
-        staging = f"{name}__{run_id}"
-        run_prefix = f"{lake.business_prefix(name)}run={run_id}/"
-        location = self.store.uri(run_prefix)
+        staging = f"{name}__ctas_{run_id}"
+        location = self.tables.location(BUSINESS, name)
+        prefix = f"{BUSINESS}/{name}/data/ctas-{run_id}/"
+        inputs = self._pinned_inputs(name)
         try:
-            query_id = self._execute(self._ctas(name, staging, location))
+            query_id = self._execute(self._ctas(name, staging, self.store.uri(prefix), inputs))
+            schema = self._drop_glue_table(staging)
+            paths = iceberg_ready(self.tables, prefix, schema)
+            snapshot = publish_build(
+                self.tables,
+                name,
+                BUSINESS_TABLES[name].description,
+                paths,
+                inputs,
+                {"olist.engine": "athena", "olist.query": query_id},
+            )
         except Exception:
-            self._delete_under(run_prefix)
+            self._delete_under(prefix)
             raise
         rows = self._update_count(query_id)
-        self._switch(name, staging)
-        self._delete_under(lake.business_prefix(name), keep=run_prefix)
-        return BuildResult(name, rows, location, time.perf_counter() - started)
+        return BuildResult(name, rows, location, time.perf_counter() - started, snapshot, inputs)
 
     def query(self, sql: str) -> pa.Table:
         frame = wr.athena.read_sql_query(
@@ -98,13 +124,37 @@ class AthenaEngine:
                 "enforce_workgroup_configuration = false on it"
             )
 
-    def _ctas(self, name: str, staging: str, location: str) -> str:
+    def _ctas(self, name: str, staging: str, location: str, inputs: dict[str, int]) -> str:
         return (
             f'CREATE TABLE "{self.business_database}"."{staging}"\n'
             f"WITH (format = 'PARQUET', write_compression = 'ZSTD', "
             f"external_location = '{location}')\n"
-            f"AS\n{self.render(sql_for(name))}"
+            f"AS\n{self.render(pin_snapshots(sql_for(name), inputs))}"
         )
+
+    def _pinned_inputs(self, name: str) -> dict[str, int]:
+        """The current snapshot of every table the SQL reads; MissingInputError for an absent one."""
+        table = BUSINESS_TABLES[name]
+        wanted = [(CLEAN, t) for t in table.reads] + [(BUSINESS, t) for t in table.depends_on]
+        pinned, missing = {}, []
+        for namespace, reads in wanted:
+            loaded = self.tables.load(namespace, reads)
+            snapshot = loaded.current_snapshot() if loaded else None
+            if snapshot is None:
+                missing.append(f"{namespace}.{reads}")
+            else:
+                pinned[f"{namespace}.{reads}"] = snapshot.snapshot_id
+        if missing:
+            raise MissingInputError(f"business.{name} reads {', '.join(missing)}: not built yet")
+        return pinned
+
+    def _drop_glue_table(self, staging: str) -> pa.Schema:
+        """The CTAS registered a Hive table over its output: keep its columns, drop the table."""
+        glue = self.session.client("glue")
+        table = glue.get_table(DatabaseName=self.business_database, Name=staging)["Table"]
+        glue.delete_table(DatabaseName=self.business_database, Name=staging)
+        columns = table["StorageDescriptor"]["Columns"]
+        return pa.schema([(c["Name"], hive_type(c["Type"])) for c in columns])
 
     def _execute(self, sql: str) -> str:
         execution: dict[str, Any] = wr.athena.start_query_execution(
@@ -121,19 +171,18 @@ class AthenaEngine:
         athena = self.session.client("athena")
         return int(athena.get_query_results(QueryExecutionId=query_id, MaxResults=1)["UpdateCount"])
 
-    def _switch(self, name: str, staging: str) -> None:
-        """Point the published table at the staging table's columns and location, drop the staging."""
-        glue = self.session.client("glue")
-        staged = glue.get_table(DatabaseName=self.business_database, Name=staging)["Table"]
-        table_input = {field: staged[field] for field in GLUE_TABLE_FIELDS if field in staged}
-        table_input |= {"Name": name, "Description": BUSINESS_TABLES[name].description}
-        try:
-            glue.update_table(DatabaseName=self.business_database, TableInput=table_input)
-        except glue.exceptions.EntityNotFoundException:
-            glue.create_table(DatabaseName=self.business_database, TableInput=table_input)
-        glue.delete_table(DatabaseName=self.business_database, Name=staging)
-
-    def _delete_under(self, prefix: str, keep: str | None = None) -> None:
+    def _delete_under(self, prefix: str) -> None:
         for info in self.store.list(prefix):
-            if keep is None or not info.key.startswith(keep):
-                self.store.delete(info.key)
+            self.store.delete(info.key)
+
+
+def hive_type(name: str) -> pa.DataType:
+    """The Arrow type of a Glue (Hive) column type as Athena's CTAS declares it."""
+    text = name.strip().lower()
+    if text.startswith("decimal"):
+        precision, scale = (int(part) for part in text[8:-1].split(","))
+        return pa.decimal128(precision, scale)
+    base = text.split("(")[0]
+    if base not in HIVE_TYPES:
+        raise ValueError(f"no Arrow type for the Glue column type {name!r}")
+    return HIVE_TYPES[base]

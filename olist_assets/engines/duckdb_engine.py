@@ -1,10 +1,10 @@
-"""DuckDB adapter of the SQL engine port: the business SQL over the lake's Parquet, local or S3.
+"""DuckDB adapter of the SQL engine port: the business SQL over the lake's Iceberg tables.
 
-Schemas `clean` and `business` hold one view per lake table. A local lake is read by DuckDB's own
-Parquet reader; an S3 lake through pyarrow datasets on the store's filesystem (DuckDB cannot
-download its httpfs extension here). Each table is written to a temporary Parquet file and then
-published as the single object `business/<table>/<table>.parquet` (an atomic put), after which any
-other object under the table's prefix is removed.
+Schemas `clean`, `business` and `quarantine` hold one view per table, over exactly the data files of
+a pinned snapshot (pyiceberg plans the files, DuckDB reads them: no Iceberg extension to download).
+A local lake is read by DuckDB's own Parquet reader; an S3 lake through pyarrow datasets on the
+store's filesystem. A build writes the result to Parquet and commits it as one Iceberg snapshot
+that records the snapshots it read (`stores/iceberg/business.py`).
 """
 
 from __future__ import annotations
@@ -19,67 +19,70 @@ import pyarrow.dataset as pads
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from olist_assets.core import lake
 from olist_assets.core.business.engine import BuildResult
-from olist_assets.core.business.tables import (
-    BUSINESS_SCHEMA,
-    BUSINESS_TABLES,
-    CLEAN_SCHEMA,
-    sql_for,
-)
+from olist_assets.core.business.tables import BUSINESS_TABLES, sql_for
 from olist_assets.core.contracts import CONTRACTS
-from olist_assets.core.reading import parquet_keys
-from olist_assets.core.storage import Store
+from olist_assets.core.tables import BUSINESS, CLEAN, QUARANTINE
+from olist_assets.stores.iceberg.business import publish_build
+from olist_assets.stores.iceberg.datafiles import current_files, new_data_path
+from olist_assets.stores.iceberg.tables import IcebergTables
 
 
 class MissingInputError(LookupError):
     """A business table's SQL reads a lake table that has not been built yet."""
 
 
-def published_key(name: str) -> str:
-    """The one Parquet object a DuckDB build publishes for a business table."""
-    return f"{lake.business_prefix(name)}{name}.parquet"
-
-
 class DuckDBEngine:
-    """Runs the business SQL in an in-process DuckDB over the lake behind a store."""
+    """Runs the business SQL in an in-process DuckDB over the lake's Iceberg tables.
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    Snapshots are pinned when first read: every query and build of this engine sees the tables as
+    they were then (a table it builds itself is re-pinned to the new build).
+    """
+
+    def __init__(self, tables: IcebergTables) -> None:
+        self.tables = tables
+        self.store = tables.store
+        self.pinned: dict[str, int | None] = {}
         self._connection: duckdb.DuckDBPyConnection | None = None
-        self._attached: set[tuple[str, str]] = set()
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
         if self._connection is None:
             self._connection = duckdb.connect()
-            for schema in (CLEAN_SCHEMA, BUSINESS_SCHEMA):
-                self._connection.execute(f"CREATE SCHEMA {schema}")
-            for table in CONTRACTS:
-                self._attach(self._connection, lake.CLEAN, table)
-            for name in BUSINESS_TABLES:
-                self._attach(self._connection, lake.BUSINESS, name)
+            for namespace in (CLEAN, QUARANTINE, BUSINESS):
+                self._connection.execute(f"CREATE SCHEMA {namespace}")
+            for namespace, names in _TABLES.items():
+                for name in names:
+                    self._attach(namespace, name)
         return self._connection
 
     def build_table(self, name: str) -> BuildResult:
-        """Run the table's SQL, write its Parquet and publish it under business/<name>/."""
+        """Run the table's SQL, write its Parquet and commit it as the table's new snapshot."""
         started = time.perf_counter()
         sql = sql_for(name)
         connection = self.connection
-        self._require_inputs(name)
-        key = published_key(name)
+        inputs = self._inputs(name)
+        location = self.tables.location(BUSINESS, name)
         with tempfile.TemporaryDirectory(prefix="olist-business-") as folder:
             path = Path(folder) / f"{name}.parquet"
             connection.execute(
                 f"COPY ({sql}) TO {_literal(path.as_posix())} (FORMAT parquet, COMPRESSION zstd)"
             )
             rows = pq.ParquetFile(path).metadata.num_rows
-            self.store.put_file(key, path)
-        for info in self.store.list(lake.business_prefix(name)):
-            if info.key != key:
-                self.store.delete(info.key)
-        self._attach(connection, lake.BUSINESS, name)
-        return BuildResult(name, rows, self.store.uri(key), time.perf_counter() - started)
+            target = new_data_path(location)
+            with self.tables.file_io(target).new_output(target).create() as out:
+                out.write(path.read_bytes())
+        snapshot = publish_build(
+            self.tables,
+            name,
+            BUSINESS_TABLES[name].description,
+            [target],
+            inputs,
+            {"olist.engine": "duckdb", "olist.rows": str(rows)},
+        )
+        self._attach(BUSINESS, name)
+        seconds = time.perf_counter() - started
+        return BuildResult(name, rows, location, seconds, snapshot, inputs)
 
     def query(self, sql: str) -> pa.Table:
         return self.connection.sql(sql).to_arrow_table()
@@ -88,37 +91,56 @@ class DuckDBEngine:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
-            self._attached.clear()
+            self.pinned.clear()
 
-    def _require_inputs(self, name: str) -> None:
+    def _inputs(self, name: str) -> dict[str, int | None]:
+        """The pinned snapshots the table's SQL reads; MissingInputError names any that is absent."""
         table = BUSINESS_TABLES[name]
-        wanted = [(lake.CLEAN, t) for t in table.reads]
-        wanted += [(lake.BUSINESS, t) for t in table.depends_on]
-        missing = [f"{zone}.{t}" for zone, t in wanted if (zone, t) not in self._attached]
+        wanted = [f"{CLEAN}.{t}" for t in table.reads] + [
+            f"{BUSINESS}.{t}" for t in table.depends_on
+        ]
+        missing = [qualified for qualified in wanted if self.pinned.get(qualified) is None]
         if missing:
             raise MissingInputError(
                 f"business.{name} reads {', '.join(missing)}, not found in {self.store.url}"
             )
+        return {qualified: self.pinned[qualified] for qualified in wanted}
 
-    def _attach(self, connection: duckdb.DuckDBPyConnection, zone: str, table: str) -> None:
-        """(Re)create the view `<zone>.<table>` over the table's Parquet objects, if it has any."""
-        keys = parquet_keys(self.store, lake.table_prefix(zone, table))
-        view = f'{zone}."{table}"'
-        if not keys:
+    def _attach(self, namespace: str, name: str) -> None:
+        """(Re)create the view `<namespace>.<name>` over the table's current snapshot's files."""
+        connection = self._connection
+        table = self.tables.load(namespace, name)
+        snapshot = table.current_snapshot() if table else None
+        view = f'{namespace}."{name}"'
+        self.pinned[f"{namespace}.{name}"] = snapshot.snapshot_id if snapshot else None
+        if table is None:
             connection.execute(f"DROP VIEW IF EXISTS {view}")
-            self._attached.discard((zone, table))
             return
-        filesystem, root = self.store.arrow_filesystem()
-        paths = [f"{root}/{key}" for key in keys]
-        if isinstance(filesystem, pafs.LocalFileSystem):
-            source = f"read_parquet([{', '.join(_literal(p) for p in paths)}])"
-        else:
-            schema = CONTRACTS[table].arrow_schema if zone == lake.CLEAN else None
-            dataset = pads.dataset(paths, schema=schema, filesystem=filesystem, format="parquet")
-            source = f"{zone}__{table}__dataset"
-            connection.register(source, dataset)
+        paths = [f.file_path for f in current_files(table, self.pinned[f"{namespace}.{name}"])]
+        schema = table.schema().as_arrow()
+        filesystem, _ = self.store.arrow_filesystem()
+        source = f"{namespace}__{name}__files"
+        if paths and isinstance(filesystem, pafs.LocalFileSystem):
+            files = ", ".join(_literal(_local_path(p)) for p in paths)
+            connection.execute(
+                f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet([{files}])"
+            )
+            return
+        stripped = [p.removeprefix("s3://") for p in paths]
+        dataset = pads.dataset(stripped, schema=schema, filesystem=filesystem, format="parquet")
+        connection.register(source, dataset)
         connection.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {source}")
-        self._attached.add((zone, table))
+
+
+_TABLES = {
+    CLEAN: list(CONTRACTS),
+    QUARANTINE: list(CONTRACTS),
+    BUSINESS: list(BUSINESS_TABLES),
+}
+
+
+def _local_path(uri: str) -> str:
+    return uri.removeprefix("file://")
 
 
 def _literal(text: str) -> str:

@@ -83,8 +83,10 @@ def money(cents: np.ndarray) -> pa.Array:
 
 def timestamps(seconds: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
     """Contract timestamps from epoch seconds, null where `missing`."""
-    millis = np.asarray(seconds, dtype=np.int64) * 1000
-    return pa.array(millis, type=TIMESTAMP, mask=missing)
+    whole_seconds = pa.array(
+        np.asarray(seconds, dtype=np.int64), type=pa.timestamp("s"), mask=missing
+    )
+    return whole_seconds.cast(TIMESTAMP)
 
 
 def midnight(seconds: np.ndarray) -> np.ndarray:

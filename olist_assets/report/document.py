@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from olist_assets.core.storage import Store
+from olist_assets.core.tables import Tables
 from olist_assets.report import charts, figures
 from olist_assets.report.tables import load_tables
 
@@ -45,9 +45,9 @@ class Report:
     headline: figures.Headline
 
 
-def render_report(store: Store) -> Report:
+def render_report(lake: Tables, lake_url: str) -> Report:
     """Read the business tables from the lake and render every section."""
-    tables = load_tables(store)
+    tables = load_tables(lake)
     orders, sales = tables["fact_orders"], tables["sales_monthly"]
     headline = figures.headline(orders, sales)
     key_chart = charts.monthly_chart(figures.monthly(orders, sales))
@@ -64,13 +64,13 @@ def render_report(store: Store) -> Report:
         _reconciliation_section(orders),
         _customers_section(tables["customer_rfm"], tables["cohort_retention"]),
     ]
-    page = _page(store.url, headline, sections)
+    page = _page(lake_url, headline, sections)
     return Report(html=page, key_chart=key_chart, headline=headline)
 
 
-def write_report(store: Store, out: Path) -> Report:
+def write_report(lake: Tables, lake_url: str, out: Path) -> Report:
     """Render the report into a local file (parents created)."""
-    report = render_report(store)
+    report = render_report(lake, lake_url)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report.html, encoding="utf-8")
     return report

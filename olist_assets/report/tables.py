@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from olist_assets.core import lake
-from olist_assets.core.reading import read_table
-from olist_assets.core.storage import Store
+from olist_assets.core.tables import BUSINESS, MissingTableError, Tables
 
 REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "fact_orders": (
@@ -38,9 +36,12 @@ REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def load_tables(store: Store) -> dict[str, pd.DataFrame]:
+def load_tables(tables: Tables) -> dict[str, pd.DataFrame]:
     """Each business table the report shows; a missing table raises FileNotFoundError naming it."""
-    return {
-        name: read_table(store, lake.business_prefix(name), columns).to_pandas()
-        for name, columns in REPORT_COLUMNS.items()
-    }
+    frames = {}
+    for name, columns in REPORT_COLUMNS.items():
+        try:
+            frames[name] = tables.scan(BUSINESS, name, columns).read_all().to_pandas()
+        except MissingTableError as error:
+            raise FileNotFoundError(f"{error}: build the business tables first") from error
+    return frames

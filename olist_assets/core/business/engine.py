@@ -6,7 +6,7 @@ Adapters: DuckDB over the lake's Parquet (local runs, `duckdb_engine`) and Athen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -15,19 +15,22 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What building one business table produced: its rows, where it was published, how long it took."""
+    """What building one business table produced: its rows, where it was published, how long it
+    took, the table snapshot it committed and the input snapshots it read (`clean.<t>` -> id)."""
 
     name: str
     rows: int
     location: str
     seconds: float
+    snapshot_id: int | None = None
+    inputs: dict[str, int | None] = field(default_factory=dict)
 
 
 class SqlEngine(Protocol):
     """What the business layer needs from a SQL engine."""
 
     def build_table(self, name: str) -> BuildResult:
-        """Run the table's SQL and publish the result as `business/<name>/` in one switch."""
+        """Run the table's SQL and publish the result as one snapshot of `business.<name>`."""
         ...
 
     def query(self, sql: str) -> pa.Table:

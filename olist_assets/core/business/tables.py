@@ -122,6 +122,17 @@ def sql_for(name: str) -> str:
     return BUSINESS_TABLES[name].sql_file.read_text(encoding="utf-8").strip().rstrip(";")
 
 
+TABLE_REFERENCE = re.compile(rf'(?<![\w."])((?:{CLEAN_SCHEMA}|{BUSINESS_SCHEMA})\.\w+)\b(?!\.)')
+
+
+def pin_snapshots(sql: str, snapshots: dict[str, int]) -> str:
+    """Make every `clean.<t>`/`business.<t>` reference read one Iceberg snapshot
+    (`FOR VERSION AS OF <id>`, Trino/Athena time travel); `snapshots` maps the names to the ids."""
+    return TABLE_REFERENCE.sub(
+        lambda match: f"{match.group(1)} FOR VERSION AS OF {snapshots[match.group(1)]}", sql
+    )
+
+
 def qualify_schemas(sql: str, clean_database: str, business_database: str) -> str:
     """Point the SQL's `clean.` and `business.` table names at the given databases (quoted)."""
     databases = {CLEAN_SCHEMA: clean_database, BUSINESS_SCHEMA: business_database}

@@ -1,4 +1,4 @@
-"""Data-quality checks on the clean layer, as plain functions over the lake.
+"""Data-quality checks on the clean layer, as plain functions over the lake's tables and ledgers.
 
 Dagster asset checks and the production quality-check Lambda call these same functions.
 """
@@ -9,18 +9,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from olist_assets.core import lake
 from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract
-from olist_assets.core.dedup import parquet_row_hashes
-from olist_assets.core.manifest import load_manifest
-from olist_assets.core.reading import parquet_keys, read_table
-from olist_assets.core.storage import Store
+from olist_assets.core.fingerprints import fingerprints
+from olist_assets.core.ledger import BatchEntry
+from olist_assets.core.tables import BATCH_COLUMN, CLEAN, QUARANTINE, MissingTableError, Tables
 
 QUARANTINE_WARN_RATE = 0.0
 QUARANTINE_FAIL_RATE = 0.05
+SMALL_BATCH_RECORDS = 20
+SMALL_BATCH_FAIL_RECORDS = 1
 
 
 @dataclass(frozen=True)
@@ -39,25 +39,34 @@ class CheckOutcome:
         return not self.passed and self.blocking
 
 
-def primary_key_unique(store: Store, contract: TableContract) -> CheckOutcome:
+def read_columns(tables: Tables, namespace: str, table: str, columns: list[str]) -> pa.Table:
+    """Some columns of a table's current snapshot (an empty table when it does not exist)."""
+    try:
+        return tables.scan(namespace, table, columns).read_all()
+    except MissingTableError:
+        return pa.table({name: pa.array([], pa.string()) for name in columns})
+
+
+def primary_key_unique(tables: Tables, contract: TableContract) -> CheckOutcome:
     """No two clean rows share a primary key (or, for key-less tables, are identical)."""
-    hashes = _clean_key_hashes(store, contract)
-    duplicates = int(len(hashes) - len(np.unique(hashes)))
+    keys = read_columns(tables, CLEAN, contract.name, list(contract.key_columns))
+    found = fingerprints(keys, contract.key_columns)
+    duplicates = int(len(found) - len(np.unique(found)))
     label = ", ".join(contract.key_columns)
     return CheckOutcome(
         "primary_key_unique",
         contract.name,
         passed=duplicates == 0,
         blocking=True,
-        description=f"({label}) is unique: {duplicates} duplicate keys in {len(hashes)} rows",
-        metadata={"rows": len(hashes), "duplicate_keys": duplicates},
+        description=f"({label}) is unique: {duplicates} duplicate keys in {len(found)} rows",
+        metadata={"rows": len(found), "duplicate_keys": duplicates},
     )
 
 
-def foreign_key_coverage(store: Store, contract: TableContract, fk: ForeignKey) -> CheckOutcome:
+def foreign_key_coverage(tables: Tables, contract: TableContract, fk: ForeignKey) -> CheckOutcome:
     """Every non-null reference finds its row in the referenced clean table."""
-    child = read_table(store, lake.table_prefix(lake.CLEAN, contract.name), fk.columns)
-    parent = read_table(store, lake.table_prefix(lake.CLEAN, fk.table), fk.ref_columns)
+    child = read_columns(tables, CLEAN, contract.name, list(fk.columns))
+    parent = read_columns(tables, CLEAN, fk.table, list(fk.ref_columns))
     values = child[fk.columns[0]].drop_null()
     missing = pc.invert(pc.is_in(values, value_set=parent[fk.ref_columns[0]].combine_chunks()))
     orphans = values.filter(missing)
@@ -85,88 +94,106 @@ def foreign_key_coverage(store: Store, contract: TableContract, fk: ForeignKey) 
     )
 
 
-def row_conservation(store: Store, contract: TableContract) -> CheckOutcome:
-    """Rows read = clean + quarantined + duplicates per batch, and the clean table holds what the ledger says."""
-    manifest = load_manifest(store, contract.name)
-    unbalanced = [
-        b.batch
-        for b in manifest.batches.values()
-        if b.rows_read != b.rows_clean + b.rows_quarantined + b.rows_duplicate
-    ]
-    clean_rows = _rows(store, lake.table_prefix(lake.CLEAN, contract.name))
-    quarantined = _rows(store, lake.table_prefix(lake.QUARANTINE, contract.name))
-    expected_quarantine = sum(b.rows_quarantined for b in manifest.batches.values())
-    passed = not unbalanced and clean_rows == manifest.rows and quarantined == expected_quarantine
+def row_conservation(tables: Tables, contract: TableContract) -> CheckOutcome:
+    """Per batch: rows read = clean + quarantined + duplicates; the table holds clean less
+    superseded rows of each batch; the quarantine table holds each batch's quarantined records."""
+    ledger = tables.state(contract).ledger
+    held = _rows_per_batch(tables, CLEAN, contract.name)
+    quarantined = _rows_per_batch(tables, QUARANTINE, contract.name)
+    problems = []
+    for entry in ledger.batches.values():
+        expected_quarantine = entry.rows_quarantined
+        if not entry.balanced:
+            problems.append(f"{entry.key}: read {entry.rows_read} != clean + quarantined + dup")
+        if held.get(entry.key, 0) != entry.rows_in_table:
+            problems.append(f"{entry.key}: table {held.get(entry.key, 0)} != {entry.rows_in_table}")
+        if quarantined.get(entry.key, 0) != expected_quarantine:
+            problems.append(
+                f"{entry.key}: quarantine {quarantined.get(entry.key, 0)} != {expected_quarantine}"
+            )
+    strays = sorted((set(held) | set(quarantined)) - set(ledger.batches))
+    problems += [f"{batch}: rows in the table but not in the ledger" for batch in strays]
     return CheckOutcome(
         "row_conservation",
         contract.name,
-        passed=passed,
+        passed=not problems,
         blocking=True,
         description=(
-            f"read {sum(b.rows_read for b in manifest.batches.values())} = clean "
-            f"{sum(b.rows_clean for b in manifest.batches.values())} + quarantined "
-            f"{expected_quarantine} + duplicates "
-            f"{sum(b.rows_duplicate for b in manifest.batches.values())}; "
-            f"clean table {clean_rows} rows (ledger {manifest.rows}), quarantine {quarantined} rows"
-            + (f"; unbalanced batches {unbalanced}" if unbalanced else "")
+            f"read {ledger.total('rows_read')} = clean {ledger.total('rows_clean')} + quarantined "
+            f"{ledger.total('rows_quarantined')} + duplicates {ledger.total('rows_duplicate')}; "
+            f"table {sum(held.values())} = clean less superseded "
+            f"{ledger.total('rows_superseded')} (ledger {ledger.rows}); blank lines "
+            f"{ledger.total('rows_blank')}" + (f"; {'; '.join(problems[:5])}" if problems else "")
         ),
         metadata={
-            "clean_rows": clean_rows,
-            "ledger_rows": manifest.rows,
-            "quarantine_rows": quarantined,
+            "table_rows": sum(held.values()),
+            "ledger_rows": ledger.rows,
+            "quarantine_rows": sum(quarantined.values()),
+            "rows_superseded": ledger.total("rows_superseded"),
+            "problems": len(problems),
         },
     )
 
 
-def quarantine_rate(store: Store, contract: TableContract) -> CheckOutcome:
-    """Share of rows read that were quarantined: a warning above 0, blocking above 5%."""
-    manifest = load_manifest(store, contract.name)
-    read = sum(b.rows_read for b in manifest.batches.values())
-    quarantined = sum(b.rows_quarantined for b in manifest.batches.values())
+def quarantine_rate(tables: Tables, contract: TableContract) -> CheckOutcome:
+    """Quarantined share of records, per table and per batch: a warning above 0; blocking above 5%
+    of a batch's records once it has at least 20, or above one record for a smaller batch (a bad
+    drop cannot hide behind a large table)."""
+    ledger = tables.state(contract).ledger
+    entries = list(ledger.batches.values())
+    read = sum(e.rows_read for e in entries)
+    quarantined = sum(e.rows_quarantined for e in entries)
     rate = quarantined / read if read else 0.0
+    bad = [e for e in entries if _batch_blocks(e)]
+    description = (
+        f"{quarantined} of {read} records quarantined ({rate:.3%}); blocking above "
+        f"{QUARANTINE_FAIL_RATE:.0%} of the table or of a batch"
+    )
+    if bad:
+        description += "; blocking batches: " + ", ".join(
+            f"{e.key} ({e.rows_quarantined} of {e.rows_read})" for e in bad[:5]
+        )
     return CheckOutcome(
         "quarantine_rate",
         contract.name,
         passed=rate <= QUARANTINE_WARN_RATE,
-        blocking=rate > QUARANTINE_FAIL_RATE,
-        description=f"{quarantined} of {read} rows quarantined ({rate:.3%}; blocking above "
-        f"{QUARANTINE_FAIL_RATE:.0%})",
-        metadata={"rows_read": read, "rows_quarantined": quarantined, "rate": rate},
+        blocking=rate > QUARANTINE_FAIL_RATE or bool(bad),
+        description=description,
+        metadata={
+            "rows_read": read,
+            "rows_quarantined": quarantined,
+            "rate": rate,
+            "blocking_batches": [e.key for e in bad],
+        },
     )
 
 
-def clean_checks(store: Store, contract: TableContract) -> list[CheckOutcome]:
+def _batch_blocks(entry: BatchEntry) -> bool:
+    """A batch's own quarantine blocks: >5% of its records (20 or more), or >1 record when smaller."""
+    if entry.rows_read >= SMALL_BATCH_RECORDS:
+        return entry.rows_quarantined > QUARANTINE_FAIL_RATE * entry.rows_read
+    return entry.rows_quarantined > SMALL_BATCH_FAIL_RECORDS
+
+
+def clean_checks(tables: Tables, contract: TableContract) -> list[CheckOutcome]:
     """Every clean-layer check of one table."""
     outcomes = [
-        primary_key_unique(store, contract),
-        row_conservation(store, contract),
-        quarantine_rate(store, contract),
+        primary_key_unique(tables, contract),
+        row_conservation(tables, contract),
+        quarantine_rate(tables, contract),
     ]
-    outcomes += [foreign_key_coverage(store, contract, fk) for fk in contract.foreign_keys]
+    outcomes += [foreign_key_coverage(tables, contract, fk) for fk in contract.foreign_keys]
     return outcomes
 
 
-def all_clean_checks(store: Store) -> list[CheckOutcome]:
-    return [outcome for contract in CONTRACTS.values() for outcome in clean_checks(store, contract)]
+def all_clean_checks(tables: Tables) -> list[CheckOutcome]:
+    return [
+        outcome for contract in CONTRACTS.values() for outcome in clean_checks(tables, contract)
+    ]
 
 
-def _clean_key_hashes(store: Store, contract: TableContract) -> np.ndarray:
-    """Key fingerprints of every clean file of a table, without loading the table at once."""
-    prefix = lake.table_prefix(lake.CLEAN, contract.name)
-    keys = parquet_keys(store, prefix)
-    if not keys:
-        raise FileNotFoundError(f"no Parquet files under {store.uri(prefix)}")
-    parts = []
-    for key in keys:
-        with store.local_copy(key) as path:
-            parts.append(parquet_row_hashes(path, contract.key_columns))
-    return np.concatenate(parts)
-
-
-def _rows(store: Store, prefix: str) -> int:
-    total = 0
-    for info in store.list(prefix):
-        if info.key.endswith(".parquet"):
-            with store.local_copy(info.key) as path:
-                total += pq.ParquetFile(path).metadata.num_rows
-    return total
+def _rows_per_batch(tables: Tables, namespace: str, table: str) -> dict[str, int]:
+    """How many rows of a table came from each batch."""
+    column = read_columns(tables, namespace, table, [BATCH_COLUMN])[BATCH_COLUMN]
+    counts = pc.value_counts(column).to_pylist() if len(column) else []
+    return {item["values"]: item["counts"] for item in counts}

@@ -71,7 +71,7 @@ def test_arrow_schema_types_ids_zips_money_timestamps_and_counts():
     assert items.field("order_item_id").type == pa.int32()
     assert items.field("price").type == pa.decimal128(12, 2)
     assert items.field("freight_value").type == MONEY
-    assert items.field("shipping_limit_date").type == pa.timestamp("ms")
+    assert items.field("shipping_limit_date").type == pa.timestamp("us")
     assert items.field("shipping_limit_date").type.tz is None
     assert CONTRACTS["sellers"].arrow_schema.field("seller_zip_code_prefix").type == pa.string()
     assert CONTRACTS["order_payments"].arrow_schema.field("payment_value").type == MONEY

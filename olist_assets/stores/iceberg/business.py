@@ -1,0 +1,113 @@
+"""Publish a business table build as one Iceberg snapshot that names the clean snapshots it read.
+
+Whichever engine computed the rows (DuckDB locally, an Athena CTAS in production), the files it
+wrote replace the table's whole content in one commit: readers see the previous build or this one.
+The schema follows the SQL (columns added or dropped evolve the table in the same commit).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pyiceberg.table import Table
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+from olist_assets.core.tables import BUSINESS, ConcurrentCommitError
+from olist_assets.stores.iceberg.commits import commit_files
+from olist_assets.stores.iceberg.datafiles import current_files
+from olist_assets.stores.iceberg.tables import IcebergTables
+
+INPUTS_PROPERTY = "olist.inputs"
+PUBLISH_ATTEMPTS = 10
+
+
+def publish_build(
+    tables: IcebergTables,
+    name: str,
+    description: str,
+    paths: list[str],
+    inputs: dict[str, int | None],
+    summary: dict[str, str] | None = None,
+) -> int:
+    """Make the Parquet files at `paths` (under the table's location) the whole table; returns the
+    new snapshot id. `inputs` maps `clean.<table>`/`business.<table>` to the snapshot ids read."""
+    schema = _file_schema(tables, paths[0])
+    table = tables.create(BUSINESS, name, schema, description)
+    properties = {INPUTS_PROPERTY: json.dumps(inputs, sort_keys=True)}
+    details = {"olist.operation": "build", **(summary or {}), **properties}
+    for attempt in Retrying(
+        retry=retry_if_exception_type(ConcurrentCommitError),
+        stop=stop_after_attempt(PUBLISH_ATTEMPTS),
+        wait=wait_random_exponential(multiplier=0.05, max=2),
+        reraise=True,
+    ):
+        with attempt:
+            table.refresh()
+            _evolve(table, schema)
+            snapshot = table.current_snapshot()
+            base = snapshot.snapshot_id if snapshot else None
+            commit_files(table, base, current_files(table, base), paths, properties, details)
+    return table.current_snapshot().snapshot_id
+
+
+def iceberg_ready(tables: IcebergTables, prefix: str, schema: pa.Schema) -> list[str]:
+    """The Parquet files under a lake prefix (an Athena CTAS's output) as Iceberg data file paths.
+
+    Athena writes timestamps as INT96 (or milliseconds); Iceberg stores microseconds, so such a file
+    is rewritten beside itself with microsecond timestamps. A CTAS of no rows writes no file: an
+    empty file of `schema` stands in, so the build still replaces the table.
+    """
+    store = tables.store
+    filesystem, root = store.arrow_filesystem()
+    keys = [info.key for info in store.list(prefix) if info.size and not info.key.endswith("/")]
+    if not keys:
+        keys = [f"{prefix}empty.parquet"]
+        pq.write_table(schema.empty_table(), f"{root}/{keys[0]}", filesystem=filesystem)
+    ready = []
+    for key in keys:
+        file_schema = pq.read_schema(f"{root}/{key}", filesystem=filesystem)
+        wanted = _microseconds(file_schema)
+        if wanted != file_schema:
+            rows = pq.read_table(f"{root}/{key}", filesystem=filesystem).cast(wanted)
+            fixed = f"{key}-us.parquet"
+            pq.write_table(rows, f"{root}/{fixed}", filesystem=filesystem, compression="zstd")
+            store.delete(key)
+            key = fixed
+        ready.append(f"{tables.config.warehouse}/{key}")
+    return ready
+
+
+def _microseconds(schema: pa.Schema) -> pa.Schema:
+    """The schema with every timestamp in microseconds (no time zone), as Iceberg stores them."""
+    return pa.schema(
+        [
+            field.with_type(pa.timestamp("us")) if pa.types.is_timestamp(field.type) else field
+            for field in schema
+        ]
+    )
+
+
+def _file_schema(tables: IcebergTables, path: str) -> pa.Schema:
+    """The Arrow schema of a built file, every column optional (engines do not promise non-null)."""
+    with tables.file_io(path).new_input(path).open() as stream:
+        schema = pq.read_schema(stream)
+    return pa.schema([field.with_nullable(True) for field in schema]).remove_metadata()
+
+
+def _evolve(table: Table, schema: pa.Schema) -> None:
+    """Bring the table's columns to the build's: add new ones, drop the SQL's removed ones."""
+    current = table.schema().as_arrow()
+    wanted = {field.name for field in schema}
+    if [(f.name, f.type) for f in current] == [(f.name, f.type) for f in schema]:
+        return
+    with table.update_schema(allow_incompatible_changes=True) as update:
+        update.union_by_name(schema)
+        for name in _gone(current.names, wanted):
+            update.delete_column(name)
+
+
+def _gone(names: Iterable[str], wanted: set[str]) -> list[str]:
+    return [name for name in names if name not in wanted]
