@@ -8,11 +8,14 @@ where .ci/run provides all of them, such a skip is turned into a failure so noth
 from __future__ import annotations
 
 import json
+import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from moto.core.exceptions import JsonRESTError
 from moto.server import ThreadedMotoServer
 
 from olist_assets import settings
@@ -59,6 +62,15 @@ def store(tmp_path: Path) -> LocalStore:
 
 
 @pytest.fixture
+def tables(store: LocalStore):
+    """The Iceberg tables of the temporary lake (SQLite catalog at <lake>/catalog.db)."""
+    from olist_assets.stores.iceberg.catalogs import default_config
+    from olist_assets.stores.iceberg.tables import IcebergTables
+
+    return IcebergTables(default_config(str(store.root)), store)
+
+
+@pytest.fixture
 def land(store: LocalStore) -> Callable[..., str]:
     """Write a file into raw/<table>/ and return its key; `landed_at` sets its mtime (epoch s)."""
 
@@ -93,8 +105,40 @@ def ephemeral_dagster_instance(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
 
 
+class _GlueConcurrentModification(JsonRESTError):
+    def __init__(self, table: str, version: str) -> None:
+        super().__init__(
+            "ConcurrentModificationException",
+            f"Table {table} was updated since version {version}",
+        )
+
+
+@pytest.fixture(autouse=True)
+def glue_enforces_table_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto 5.2.5 ignores UpdateTable's VersionId; real Glue refuses a stale one with
+    ConcurrentModificationException, which is what Iceberg's optimistic commits rely on."""
+    from moto.glue.responses import GlueResponse
+
+    original = GlueResponse.update_table
+    lock = threading.Lock()
+
+    def update_table(self):
+        version = self.parameters.get("VersionId")
+        database = self.parameters.get("DatabaseName")
+        name = self.parameters.get("TableInput", {}).get("Name")
+        with lock:
+            if version is not None:
+                current = self.glue_backend.get_table(database, name).as_dict()["VersionId"]
+                if str(current) != str(version):
+                    raise _GlueConcurrentModification(f"{database}.{name}", version)
+            return original(self)
+
+    monkeypatch.setattr(GlueResponse, "update_table", update_table)
+
+
 @pytest.fixture
 def moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

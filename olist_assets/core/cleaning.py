@@ -71,6 +71,7 @@ def refresh_table(
     `forget_batches` removes batches (and clears rejections) by batch key. Raises FileNotFoundError for a
     given key that is not in the lake.
     """
+    tables.converge(contract)
     state = tables.state(contract)
     keys, ignored = (list(raw_keys), []) if raw_keys is not None else raw_batches(store, contract)
     staged: list[BatchEntry] = []
@@ -88,15 +89,16 @@ def refresh_table(
         removed |= known - listed
     removed = sorted(removed)
     result = RefreshResult(contract.name, state.ledger, state.snapshot_id, ignored=ignored)
+    keys_of = _keys_reader(store, contract)
     for attempt in Retrying(
         retry=retry_if_exception_type(ConcurrentCommitError),
         stop=stop_after_attempt(COMMIT_ATTEMPTS),
-        wait=wait_random_exponential(multiplier=0.05, max=3),
+        wait=wait_random_exponential(multiplier=0.02, max=1),
         reraise=True,
     ):
         with attempt:
             result.conflicts = attempt.retry_state.attempt_number - 1
-            _commit(store, tables, contract, staged, removed, rejected, result)
+            _commit(tables, contract, staged, removed, rejected, keys_of, result)
     return result
 
 
@@ -128,12 +130,12 @@ def raw_batches(store: Store, contract: TableContract) -> tuple[list[str], list[
 
 
 def _commit(
-    store: Store,
     tables: Tables,
     contract: TableContract,
     staged: list[BatchEntry],
     removed: list[str],
     rejected: list[Rejection],
+    keys_of: Callable[[BatchEntry], np.ndarray],
     result: RefreshResult,
 ) -> None:
     """Recompute the change from the table as it is now and commit it (ConcurrentCommitError: stale)."""
@@ -164,7 +166,7 @@ def _commit(
         "olist.files-rejected": json.dumps(sorted(r.raw_key for r in rejected)),
     }
     before = ledger.with_rejections(rejections).with_exclusions(exclusions)
-    change = plan_change(before, landed, gone, _keys_reader(store, contract), summary)
+    change = plan_change(before, landed, gone, keys_of, summary)
     after = tables.commit(contract, state, change)
     result.ledger, result.snapshot_id = after.ledger, after.snapshot_id
 
@@ -258,10 +260,12 @@ def _entry(
 def _keys_reader(store: Store, contract: TableContract) -> Callable[[BatchEntry], np.ndarray]:
     """Key fingerprints of a batch's staged rows, read from the `_key` column only."""
 
+    filesystem, root = store.arrow_filesystem()
+
     def keys_of(entry: BatchEntry) -> np.ndarray:
-        filesystem, root = store.arrow_filesystem()
         key = lake.staged_rows_key(contract.name, entry.sha256)
-        table = pq.read_table(f"{root}/{key}", columns=[KEY_COLUMN], filesystem=filesystem)
+        with filesystem.open_input_file(f"{root}/{key}") as stream:
+            table = pq.ParquetFile(stream).read(columns=[KEY_COLUMN])
         return from_arrow(table.column(KEY_COLUMN))
 
     return keys_of

@@ -81,7 +81,7 @@ def stage_batch(
 
     Raises SourceFileError (naming the file) when the file cannot be read as this table at all.
     """
-    file_name = batch.key
+    file_name = batch.raw_key
     rows_path, quarantine_path = folder / "rows.parquet", folder / "quarantine.parquet"
     hashed = HashingReader(stream)
     dedup = Deduplicator(contract)

@@ -82,6 +82,11 @@ class Tables(Protocol):
         """Apply the change and the new ledger in one commit; ConcurrentCommitError if `base` is stale."""
         ...
 
+    def converge(self, contract: TableContract) -> None:
+        """Finish what an interrupted refresh left undone (the quarantine table follows the
+        ledger); does nothing when the table is consistent."""
+        ...
+
     def scan(
         self,
         namespace: str,

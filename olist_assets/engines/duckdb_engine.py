@@ -9,6 +9,7 @@ that records the snapshots it read (`stores/iceberg/business.py`).
 
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -47,20 +48,31 @@ class DuckDBEngine:
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection, with a view for every table of the lake pinned."""
+        for namespace, names in _TABLES.items():
+            for name in names:
+                self._ensure(namespace, name)
+        return self._connection
+
+    def _ensure(self, namespace: str, name: str) -> duckdb.DuckDBPyConnection:
+        """The connection, with the view `<namespace>.<name>` pinned (once) if it was not yet."""
         if self._connection is None:
             self._connection = duckdb.connect()
-            for namespace in (CLEAN, QUARANTINE, BUSINESS):
-                self._connection.execute(f"CREATE SCHEMA {namespace}")
-            for namespace, names in _TABLES.items():
-                for name in names:
-                    self._attach(namespace, name)
+            for schema in _TABLES:
+                self._connection.execute(f"CREATE SCHEMA {schema}")
+        if f"{namespace}.{name}" not in self.pinned:
+            self._attach(namespace, name)
         return self._connection
 
     def build_table(self, name: str) -> BuildResult:
         """Run the table's SQL, write its Parquet and commit it as the table's new snapshot."""
         started = time.perf_counter()
         sql = sql_for(name)
-        connection = self.connection
+        table = BUSINESS_TABLES[name]
+        for reads in table.reads:
+            connection = self._ensure(CLEAN, reads)
+        for depends in table.depends_on:
+            connection = self._ensure(BUSINESS, depends)
         inputs = self._inputs(name)
         location = self.tables.location(BUSINESS, name)
         with tempfile.TemporaryDirectory(prefix="olist-business-") as folder:
@@ -85,7 +97,11 @@ class DuckDBEngine:
         return BuildResult(name, rows, location, seconds, snapshot, inputs)
 
     def query(self, sql: str) -> pa.Table:
-        return self.connection.sql(sql).to_arrow_table()
+        """Run a query; the tables it names (`clean.<t>`, `business.<t>`, `quarantine.<t>`) are
+        pinned at their current snapshot the first time this engine reads them."""
+        for namespace, name in referenced_tables(sql):
+            self._ensure(namespace, name)
+        return self._ensure(CLEAN, "orders").sql(sql).to_arrow_table()
 
     def close(self) -> None:
         if self._connection is not None:
@@ -130,6 +146,18 @@ class DuckDBEngine:
         dataset = pads.dataset(stripped, schema=schema, filesystem=filesystem, format="parquet")
         connection.register(source, dataset)
         connection.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {source}")
+
+
+TABLE_NAME = re.compile(r'(?<![\w."])(clean|business|quarantine)\."?(\w+)"?')
+
+
+def referenced_tables(sql: str) -> list[tuple[str, str]]:
+    """The lake tables a query names, as (namespace, table), in order of first mention."""
+    found = []
+    for namespace, name in TABLE_NAME.findall(sql):
+        if name in _TABLES[namespace] and (namespace, name) not in found:
+            found.append((namespace, name))
+    return found
 
 
 _TABLES = {

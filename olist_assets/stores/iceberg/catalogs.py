@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random
+
 from olist_assets.core.storage import Store
 from olist_assets.core.tables import NAMESPACES
 
@@ -80,17 +82,32 @@ def default_config(lake_url: str, kind: str | None = None, **overrides: object) 
     return CatalogConfig(lake_url=str(lake_url), kind=kind, **values)
 
 
+@retry(
+    retry=retry_if_exception(lambda error: _lost_creation_race(str(error))),
+    stop=stop_after_attempt(5),
+    wait=wait_random(0.01, 0.2),
+    reraise=True,
+)
 def open_catalog(config: CatalogConfig) -> Catalog:
-    """The pyiceberg catalog of a config, with its namespaces created when missing."""
-    if config.kind == SQL:
-        catalog = _sql_catalog(config)
-    else:
+    """The pyiceberg catalog of a config. A SQL catalog is created with its namespaces when
+    missing; Glue databases are the deployment's (Terraform creates them), never created here.
+
+    Several processes may open a new local lake at once: losing the race to create the SQL
+    catalog's tables or a namespace ("already exists") is retried, and then finds them created.
+    """
+    if config.kind == GLUE:
         from pyiceberg.catalog.glue import GlueCatalog
 
-        catalog = GlueCatalog(CATALOG_NAME, **_aws_properties(config, glue=True))
+        return GlueCatalog(CATALOG_NAME, **_aws_properties(config, glue=True))
+    catalog = _sql_catalog(config)
     for database in config.databases.values():
         catalog.create_namespace_if_not_exists(database)
     return catalog
+
+
+def _lost_creation_race(message: str) -> bool:
+    """Whether an error says another process created the same catalog table or namespace first."""
+    return "already exists" in message or "UNIQUE constraint failed" in message
 
 
 def _sql_catalog(config: CatalogConfig) -> Catalog:

@@ -42,7 +42,7 @@ def write_data_files(
             if writer is None or rows >= ROWS_PER_FILE:
                 _close(writer, stream)
                 paths.append(new_data_path(table.location(), prefix))
-                stream = table.io.new_output(paths[-1]).create(overwrite=False)
+                stream = table.io.new_output(paths[-1]).create(overwrite=True)
                 writer = pq.ParquetWriter(stream, schema, compression=COMPRESSION)
                 rows = 0
             writer.write_batch(batch.cast(schema), row_group_size=ROW_GROUP_ROWS)

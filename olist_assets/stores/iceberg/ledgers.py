@@ -23,7 +23,7 @@ LEDGER_FILE_PREFIX = "olist-ledger-"
 def write_ledger(table: Table, ledger: Ledger) -> str:
     """Write a new ledger file for the table; returns its path (for the property and summary)."""
     path = f"{table.location()}/metadata/{LEDGER_FILE_PREFIX}{uuid.uuid4().hex}.json"
-    with table.io.new_output(path).create(overwrite=False) as stream:
+    with table.io.new_output(path).create(overwrite=True) as stream:
         stream.write(ledger.to_json())
     return path
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pyiceberg.exceptions import NoSuchTableError, TableAlreadyExistsError
+from pyiceberg.exceptions import CommitFailedException, NoSuchTableError, TableAlreadyExistsError
 from pyiceberg.io import FileIO, load_file_io
 from pyiceberg.table import Table
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
@@ -95,19 +95,25 @@ class IcebergTables:
     def create(self, namespace: str, name: str, schema: pa.Schema, description: str = "") -> Table:
         """Load the table, creating it (schema, location, properties, name mapping) if missing."""
         identifier = self.config.identifier(namespace, name)
-        try:
-            table = self.catalog.create_table(
-                identifier,
-                schema=schema,
-                location=self.config.location(namespace, name),
-                properties=TABLE_PROPERTIES | ({"Description": description} if description else {}),
-            )
-        except TableAlreadyExistsError:
-            table = self.catalog.load_table(identifier)
+        table = self.load(namespace, name)
+        if table is None:
+            try:
+                table = self.catalog.create_table(
+                    identifier,
+                    schema=schema,
+                    location=self.config.location(namespace, name),
+                    properties=TABLE_PROPERTIES
+                    | ({"Description": description} if description else {}),
+                )
+            except TableAlreadyExistsError:
+                table = self.catalog.load_table(identifier)
         if "schema.name-mapping.default" not in table.properties:
             mapping = table.schema().name_mapping.model_dump_json()
-            with table.transaction() as transaction:
-                transaction.set_properties({"schema.name-mapping.default": mapping})
+            try:
+                with table.transaction() as transaction:
+                    transaction.set_properties({"schema.name-mapping.default": mapping})
+            except CommitFailedException:  # another creator set it first
+                table = self.catalog.load_table(identifier)
         return table
 
     # The port (core/tables.py)
@@ -144,6 +150,10 @@ class IcebergTables:
         snapshot = table.current_snapshot()
         self.reconcile_quarantine(contract)
         return TableState(snapshot.snapshot_id if snapshot else None, change.ledger)
+
+    def converge(self, contract: TableContract) -> None:
+        if self.load(CLEAN, contract.name) is not None:
+            self.reconcile_quarantine(contract)
 
     def scan(
         self,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pyarrow.parquet as pq
 import pytest
+from pyiceberg.expressions import EqualTo
 
-from olist_assets.core import lake
 from olist_assets.core.checks.clean import (
     QUARANTINE_FAIL_RATE,
     clean_checks,
@@ -16,6 +15,7 @@ from olist_assets.core.checks.clean import (
 )
 from olist_assets.core.cleaning import refresh_table
 from olist_assets.core.contracts import CONTRACTS
+from olist_assets.core.tables import CLEAN, QUARANTINE
 
 CUSTOMER_1 = "06b8999e2fba1a1fbc88172c00ba8bc7"
 CUSTOMER_2 = "18955e83d337fd6b2def6b18a428ac77"
@@ -42,54 +42,56 @@ def seller(n: int, zip_prefix: str = "13023") -> str:
 
 
 @pytest.fixture
-def clean(store, land, olist_csv):
-    """Land one file per table and refresh the table; returns the store."""
+def clean(store, tables, land, olist_csv):
+    """Land one file per table and refresh the table."""
 
     def build(table: str, *lines: str) -> None:
         land(table, CONTRACTS[table].file_name, olist_csv(table, *lines))
-        refresh_table(store, CONTRACTS[table])
+        refresh_table(store, tables, CONTRACTS[table])
 
     return build
 
 
-def test_primary_key_check_passes_on_a_refreshed_table(store, clean):
+def test_primary_key_check_passes_on_a_refreshed_table(tables, clean):
     clean("sellers", seller(1), seller(2), seller(2))
 
-    outcome = primary_key_unique(store, SELLERS)
+    outcome = primary_key_unique(tables, SELLERS)
 
     assert outcome.passed
     assert outcome.metadata == {"rows": 2, "duplicate_keys": 0}
 
 
-def test_primary_key_check_fails_blocking_when_a_clean_file_repeats_keys(store, clean):
+def test_primary_key_check_fails_blocking_when_a_writer_bypassing_the_pipeline_repeats_keys(
+    tables, clean
+):
     clean("sellers", seller(1), seller(2))
-    copy = store.read_bytes(lake.clean_key("sellers", "olist_sellers_dataset"))
-    store.write_bytes(lake.clean_key("sellers", "tampered"), copy)
+    table = tables.load(CLEAN, "sellers")
+    table.append(table.scan().to_arrow())
 
-    outcome = primary_key_unique(store, SELLERS)
+    outcome = primary_key_unique(tables, SELLERS)
 
     assert not outcome.passed
     assert outcome.failed_blocking
     assert outcome.metadata["duplicate_keys"] == 2
 
 
-def test_foreign_key_check_passes_when_every_reference_matches(store, clean):
+def test_foreign_key_check_passes_when_every_reference_matches(tables, clean):
     clean("customers", customer(CUSTOMER_1), customer(CUSTOMER_2))
     clean("orders", order(1, CUSTOMER_1), order(2, CUSTOMER_2))
 
     (fk,) = ORDERS.foreign_keys
-    outcome = foreign_key_coverage(store, ORDERS, fk)
+    outcome = foreign_key_coverage(tables, ORDERS, fk)
 
     assert outcome.passed
     assert outcome.name == "fk_customer_id__customers"
 
 
-def test_orphan_reference_is_a_blocking_failure(store, clean):
+def test_orphan_reference_is_a_blocking_failure(tables, clean):
     clean("customers", customer(CUSTOMER_1))
     clean("orders", order(1, CUSTOMER_1), order(2, STRANGER), order(3, STRANGER))
 
     (fk,) = ORDERS.foreign_keys
-    outcome = foreign_key_coverage(store, ORDERS, fk)
+    outcome = foreign_key_coverage(tables, ORDERS, fk)
 
     assert outcome.failed_blocking
     assert outcome.metadata["orphan_rows"] == 2
@@ -97,7 +99,7 @@ def test_orphan_reference_is_a_blocking_failure(store, clean):
     assert "2 of 3 references have no match" in outcome.description
 
 
-def test_known_untranslated_categories_are_a_warning_only(store, clean):
+def test_known_untranslated_categories_are_a_warning_only(tables, clean):
     clean("product_category_translation", "beleza_saude,health_beauty")
     clean(
         "products",
@@ -108,7 +110,7 @@ def test_known_untranslated_categories_are_a_warning_only(store, clean):
     )
 
     (fk,) = PRODUCTS.foreign_keys
-    outcome = foreign_key_coverage(store, PRODUCTS, fk)
+    outcome = foreign_key_coverage(tables, PRODUCTS, fk)
 
     assert not outcome.passed
     assert not outcome.blocking
@@ -116,44 +118,50 @@ def test_known_untranslated_categories_are_a_warning_only(store, clean):
     assert outcome.metadata["references"] == 3
 
 
-def test_an_unknown_untranslated_category_is_a_blocking_failure(store, clean):
+def test_an_unknown_untranslated_category_is_a_blocking_failure(tables, clean):
     clean("product_category_translation", "beleza_saude,health_beauty")
     clean("products", product(1, "pc_gamer"), product(2, "brinquedos_novos"))
 
     (fk,) = PRODUCTS.foreign_keys
-    outcome = foreign_key_coverage(store, PRODUCTS, fk)
+    outcome = foreign_key_coverage(tables, PRODUCTS, fk)
 
     assert outcome.failed_blocking
     assert outcome.metadata["orphan_values_sample"] == ["brinquedos_novos"]
 
 
-def test_row_conservation_passes_when_the_lake_matches_its_ledger(store, clean):
+def test_row_conservation_passes_when_the_lake_matches_its_ledger(tables, clean):
     clean("sellers", seller(1), seller(2), seller(2), "bad,row", seller(3, "bad"))
 
-    outcome = row_conservation(store, SELLERS)
+    outcome = row_conservation(tables, SELLERS)
 
     assert outcome.passed
-    assert outcome.metadata == {"clean_rows": 2, "ledger_rows": 2, "quarantine_rows": 2}
+    assert outcome.metadata == {
+        "table_rows": 2,
+        "ledger_rows": 2,
+        "quarantine_rows": 2,
+        "rows_superseded": 0,
+        "problems": 0,
+    }
     assert "read 5 = clean 2 + quarantined 2 + duplicates 1" in outcome.description
 
 
-def test_row_conservation_fails_when_a_clean_file_is_tampered_with(store, clean):
+def test_row_conservation_fails_when_rows_are_deleted_behind_the_ledger(tables, clean):
     clean("sellers", seller(1), seller(2), seller(3))
-    path = store.root / lake.clean_key("sellers", "olist_sellers_dataset")
-    pq.write_table(pq.read_table(path).slice(0, 2), path)
+    tables.load(CLEAN, "sellers").delete(EqualTo("seller_id", f"{1:032x}"))
 
-    outcome = row_conservation(store, SELLERS)
+    outcome = row_conservation(tables, SELLERS)
 
     assert outcome.failed_blocking
-    assert outcome.metadata["clean_rows"] == 2
+    assert outcome.metadata["table_rows"] == 2
     assert outcome.metadata["ledger_rows"] == 3
 
 
-def test_row_conservation_fails_when_quarantined_rows_go_missing(store, clean):
+def test_row_conservation_fails_when_quarantined_rows_go_missing(tables, clean):
     clean("sellers", seller(1), seller(2, "bad"))
-    store.delete(lake.quarantine_key("sellers", "olist_sellers_dataset"))
+    quarantine = tables.load(QUARANTINE, "sellers")
+    quarantine.delete(EqualTo("line", 3))
 
-    assert row_conservation(store, SELLERS).failed_blocking
+    assert row_conservation(tables, SELLERS).failed_blocking
 
 
 def sellers_with_rejects(bad: int, good: int) -> list[str]:
@@ -166,22 +174,56 @@ def sellers_with_rejects(bad: int, good: int) -> list[str]:
     ids=["none", "one-percent-warns", "five-percent-warns", "six-percent-blocks"],
 )
 def test_quarantine_rate_warns_above_zero_and_blocks_above_five_percent(
-    store, clean, bad, good, passed, blocking
+    tables, clean, bad, good, passed, blocking
 ):
     clean("sellers", *sellers_with_rejects(bad, good))
 
-    outcome = quarantine_rate(store, SELLERS)
+    outcome = quarantine_rate(tables, SELLERS)
 
     assert outcome.metadata["rate"] == bad / 100
     assert (outcome.passed, outcome.blocking) == (passed, blocking)
     assert QUARANTINE_FAIL_RATE == 0.05
 
 
-def test_clean_checks_run_every_check_of_a_table(store, clean):
+def test_a_drop_whose_records_are_all_quarantined_blocks_though_the_table_rate_is_low(
+    store, tables, land, olist_csv
+):
+    land(
+        "sellers", "olist_sellers_dataset.csv", olist_csv("sellers", *sellers_with_rejects(0, 200))
+    )
+    drop = olist_csv("sellers", *[seller(2000 + n, "x") for n in range(10)])
+    land("sellers", "olist_sellers_dataset_2018-09.csv", drop)
+    refresh_table(store, tables, SELLERS)
+
+    outcome = quarantine_rate(tables, SELLERS)
+
+    assert outcome.metadata["rate"] == pytest.approx(10 / 210)
+    assert outcome.failed_blocking
+    assert outcome.metadata["blocking_batches"] == ["sellers/olist_sellers_dataset_2018-09.csv"]
+    assert "sellers/olist_sellers_dataset_2018-09.csv (10 of 10)" in outcome.description
+
+
+@pytest.mark.parametrize(
+    "bad, blocking", [(1, False), (2, True)], ids=["one-record-warns", "two-records-block"]
+)
+def test_a_small_batch_blocks_when_more_than_one_record_is_quarantined(
+    store, tables, land, olist_csv, bad, blocking
+):
+    land(
+        "sellers", "olist_sellers_dataset.csv", olist_csv("sellers", *sellers_with_rejects(0, 500))
+    )
+    drop = olist_csv("sellers", *sellers_with_rejects(bad, 0), seller(3000), seller(3001))
+    land("sellers", "olist_sellers_dataset_2018-09.csv", drop)
+    refresh_table(store, tables, SELLERS)
+
+    assert quarantine_rate(tables, SELLERS).blocking == blocking
+
+
+def test_clean_checks_run_every_check_of_a_table(tables, clean):
     clean("customers", customer(CUSTOMER_1))
     clean("orders", order(1, CUSTOMER_1))
 
-    names = [outcome.name for outcome in clean_checks(store, ORDERS)]
+    names = [outcome.name for outcome in clean_checks(tables, ORDERS)]
 
     assert names == [
         "primary_key_unique",
