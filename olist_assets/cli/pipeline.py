@@ -55,15 +55,23 @@ def _scale(text: str) -> float:
     required=True,
     help="Folder to write the 9 CSV files into (created if missing).",
 )
-def generate(scale: float, seed: int, out: Path) -> int:
+@click.option(
+    "--monthly-drops",
+    is_flag=True,
+    help="Write one dated folder per purchase month (YYYY-MM/) instead of one file per table, "
+    "to land month by month.",
+)
+def generate(scale: float, seed: int, out: Path, monthly_drops: bool) -> int:
     """Write the 9 Olist-shaped CSV files."""
     from olist_assets.generator.dataset import generate_dataset
+    from olist_assets.generator.drops import generate_monthly_drops
 
     def progress(file_name: str, rows: int) -> None:
-        click.echo(f"  wrote {file_name:<45} {rows:>10,} rows")
+        click.echo(f"  wrote {file_name:<55} {rows:>10,} rows")
 
     click.echo(f"Generating Olist-shaped data at scale {scale} (seed {seed}) into {out}")
-    counts = generate_dataset(out, scale=scale, seed=seed, progress=progress)
+    write = generate_monthly_drops if monthly_drops else generate_dataset
+    counts = write(out, scale=scale, seed=seed, progress=progress)
     click.echo(f"Done: {sum(counts.values()):,} rows in {len(counts)} files")
     return 0
 

@@ -18,6 +18,7 @@ def render_summary(outcome: RunOutcome, lake: str, source: str) -> str:
     report = outcome.materialized.get("report/olist_report")
     if report:
         lines += ["", f"Report: {report['location']}"]
+    lines += _rejections(outcome, lake)
     lines += ["", *_checks(outcome)]
     if outcome.failures:
         lines += ["", "Failed steps:", *[f"  - {failure}" for failure in outcome.failures]]
@@ -52,6 +53,25 @@ def _clean_table(outcome: RunOutcome) -> list[str]:
             f"{metadata['blank_lines']:>8,}"
         )
     lines.append("read = clean + quarantined + duplicates; in table = clean - superseded")
+    return lines
+
+
+def _rejections(outcome: RunOutcome, lake: str) -> list[str]:
+    """Every raw file refused as a whole, with why and how to remove it."""
+    found = [
+        rejection
+        for key, metadata in sorted(outcome.materialized.items())
+        if key.startswith("clean/")
+        for rejection in metadata.get("rejected_files") or []
+    ]
+    if not found:
+        return []
+    lines = ["", "Refused files (their tables keep what they held):"]
+    for rejection in found:
+        lines.append(f"  {rejection['reason']}")
+        lines.append(
+            f"    fix it, or remove it: olist-lakehouse forget --lake {lake} {rejection['key']}"
+        )
     return lines
 
 

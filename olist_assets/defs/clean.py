@@ -61,7 +61,9 @@ def _metadata(tables: IcebergTables, contract: TableContract, result: RefreshRes
         "input_bytes": ledger.total("size"),
         "batches": len(ledger.batches),
         "batches_landed": ", ".join(e.key for e in result.landed) or "none (unchanged)",
-        "rejected_files": ", ".join(sorted(ledger.rejections)) or "none",
+        "rejected_files": dg.MetadataValue.json(
+            [{"key": r.raw_key, "reason": r.reason} for r in ledger.rejections.values()]
+        ),
         "ignored_files": ", ".join(result.ignored) or "none",
         "snapshot_id": str(result.snapshot_id),
         "concurrent_commits_retried": result.conflicts,
@@ -73,10 +75,10 @@ def _metadata(tables: IcebergTables, contract: TableContract, result: RefreshRes
 
 
 def _table_check(
-    contract: TableContract, name: str, run, description: str
+    contract: TableContract, name: str, run, description: str, blocking: bool = True
 ) -> dg.AssetChecksDefinition:
     @dg.asset_check(
-        asset=clean_key(contract.name), name=name, blocking=True, description=description
+        asset=clean_key(contract.name), name=name, blocking=blocking, description=description
     )
     def check(lake: LakeResource) -> dg.AssetCheckResult:
         return check_result(run(lake.tables(), contract))
@@ -113,6 +115,13 @@ def build_clean_checks(contract: TableContract) -> list[dg.AssetChecksDefinition
             core_checks.row_conservation,
             "Rows read = clean + quarantined + duplicates per batch; the table holds each batch's "
             "clean rows less those superseded, the quarantine table its quarantined records.",
+        ),
+        _table_check(
+            contract,
+            "rejected_files",
+            core_checks.rejected_files,
+            "Raw files refused as a whole (warning): each named with how to remove it.",
+            blocking=False,
         ),
         _table_check(
             contract,

@@ -175,12 +175,34 @@ def _batch_blocks(entry: BatchEntry) -> bool:
     return entry.rows_quarantined > SMALL_BATCH_FAIL_RECORDS
 
 
+def rejected_files(tables: Tables, contract: TableContract) -> CheckOutcome:
+    """Raw files of the table refused as a whole: a warning on every run until each is fixed or
+    forgotten (the table keeps its accepted batches meanwhile)."""
+    rejections = tables.state(contract).ledger.rejections
+    description = f"{len(rejections)} raw files refused"
+    if rejections:
+        description += ": " + "; ".join(
+            f"{key} ({rejection.reason}): replace it with a readable file or run "
+            f"`olist-lakehouse forget {key}`"
+            for key, rejection in rejections.items()
+        )
+    return CheckOutcome(
+        "rejected_files",
+        contract.name,
+        passed=not rejections,
+        blocking=False,
+        description=description,
+        metadata={"rejected": sorted(rejections)},
+    )
+
+
 def clean_checks(tables: Tables, contract: TableContract) -> list[CheckOutcome]:
     """Every clean-layer check of one table."""
     outcomes = [
         primary_key_unique(tables, contract),
         row_conservation(tables, contract),
         quarantine_rate(tables, contract),
+        rejected_files(tables, contract),
     ]
     outcomes += [foreign_key_coverage(tables, contract, fk) for fk in contract.foreign_keys]
     return outcomes

@@ -18,6 +18,7 @@ from pyiceberg.exceptions import CommitFailedException
 from pyiceberg.exceptions import ValidationException as IcebergValidationException
 from pyiceberg.manifest import DataFile
 from pyiceberg.table import Table
+from pyiceberg.table.update.snapshot import ManageSnapshots
 
 from olist_assets.core.tables import ConcurrentCommitError
 
@@ -71,7 +72,8 @@ def commit_metadata(table: Table, current_snapshot: int, properties: dict[str, s
     """
     try:
         with table.transaction() as transaction:
-            transaction.manage_snapshots().set_current_snapshot(snapshot_id=current_snapshot)
+            with ManageSnapshots(transaction) as snapshots:
+                snapshots.set_current_snapshot(snapshot_id=current_snapshot)
             if properties:
                 transaction.set_properties(properties)
     except (CommitFailedException, IcebergValidationException) as error:

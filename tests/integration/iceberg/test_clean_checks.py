@@ -229,5 +229,6 @@ def test_clean_checks_run_every_check_of_a_table(tables, clean):
         "primary_key_unique",
         "row_conservation",
         "quarantine_rate",
+        "rejected_files",
         "fk_customer_id__customers",
     ]
