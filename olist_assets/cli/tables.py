@@ -138,6 +138,30 @@ def maintain(lake: str, retain_days: float) -> int:
     return 0
 
 
+@click.command()
+@LAKE_OPTION
+def upgrade(lake: str) -> int:
+    """Bring a lake written by olist-lakehouse 0.1 (with manifests/) to the Iceberg layout.
+
+    Its raw/ zone holds every file as received, so the clean tables are rebuilt from it; the
+    0.1 files (manifests/, clean/ and quarantine/ Parquet) are deleted first. Run `olist-lakehouse
+    run` afterwards to rebuild the business tables and the report.
+    """
+    from olist_assets.core.cleaning import refresh_table
+    from olist_assets.core.contracts import CONTRACTS
+    from olist_assets.core.lake import legacy_keys
+
+    tables = open_tables(lake)
+    old = legacy_keys([info.key for info in tables.store.list("")])
+    for key in old:
+        tables.store.delete(key)
+    click.echo(f"Deleted {len(old)} files of the 0.1 layout")
+    for contract in CONTRACTS.values():
+        result = refresh_table(tables.store, tables, contract)
+        click.echo(f"  clean.{contract.name}: {result.ledger.rows:,} rows from raw/")
+    return 0
+
+
 @click.group()
 def catalog() -> None:
     """The Iceberg catalog of a lake."""
@@ -155,4 +179,4 @@ def rebuild(lake: str) -> int:
     return 0
 
 
-COMMANDS = (sql, history, rollback, forget, maintain, catalog)
+COMMANDS = (sql, history, rollback, forget, maintain, upgrade, catalog)

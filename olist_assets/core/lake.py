@@ -47,3 +47,21 @@ def staged_quarantine_key(table: str, sha256: str) -> str:
 def staged_counts_key(table: str, sha256: str) -> str:
     """Where the records of one raw content went (read, blank, clean, quarantined, duplicate)."""
     return f"{staged_prefix(table, sha256)}counts.json"
+
+
+LEGACY_MANIFESTS = "manifests"
+
+
+def legacy_keys(keys: list[str]) -> list[str]:
+    """Keys of the 0.1 layout that the Iceberg layout replaces: `manifests/`, and the Parquet files
+    it kept directly in `clean/<t>/`, `quarantine/<t>/`, `staging/<t>/` and `business/<t>/`
+    (Iceberg keeps data under `<zone>/<t>/data/`, staging under `staging/<t>/<sha256>/`)."""
+    return [key for key in keys if _legacy(key.split("/"))]
+
+
+def _legacy(parts: list[str]) -> bool:
+    if parts[0] == LEGACY_MANIFESTS:
+        return True
+    if parts[0] in (CLEAN, QUARANTINE, STAGING):
+        return len(parts) == 3
+    return parts[0] == BUSINESS and len(parts) >= 3 and parts[2] not in ("data", "metadata")
