@@ -9,6 +9,7 @@ from olist_assets.defs.automation import automation_sensor, follow_inputs
 from olist_assets.defs.business import business_assets, business_checks
 from olist_assets.defs.clean import clean_assets, clean_checks
 from olist_assets.defs.jobs import business_refresh_job, daily_full_refresh, full_refresh_job
+from olist_assets.defs.maintenance import nightly_table_maintenance, table_maintenance
 from olist_assets.defs.production_runs import build_production_runs_sensor, production_runs_enabled
 from olist_assets.defs.raw import raw_assets
 from olist_assets.defs.report import olist_report
@@ -23,8 +24,8 @@ def build_definitions(
     return dg.Definitions(
         assets=[*raw_assets, *follow_inputs([*clean_assets, *business_assets]), olist_report],
         asset_checks=[*clean_checks, *business_checks],
-        jobs=[full_refresh_job, business_refresh_job],
-        schedules=[daily_full_refresh],
+        jobs=[full_refresh_job, business_refresh_job, table_maintenance],
+        schedules=[daily_full_refresh, nightly_table_maintenance],
         sensors=[landing_sensor, automation_sensor, build_production_runs_sensor(production_runs)],
         executor=dg.in_process_executor,
         resources={

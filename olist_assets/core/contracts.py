@@ -107,6 +107,9 @@ class TableContract:
     description: str = ""
     header_quoted: bool = True
     always_quoted: frozenset[str] = field(default_factory=frozenset)
+    partition_month: str | None = None
+    """A timestamp column whose month partitions the table's files, so a drop restating recent
+    keys rewrites only the files of recent months (None: one file per batch is locality enough)."""
 
     @property
     def source_columns(self) -> list[str]:
@@ -234,6 +237,7 @@ ORDERS = TableContract(
     ),
     primary_key=("order_id",),
     foreign_keys=(ForeignKey(("customer_id",), "customers", ("customer_id",)),),
+    partition_month="order_purchase_timestamp",
 )
 
 ORDER_ITEMS = TableContract(
@@ -250,6 +254,7 @@ ORDER_ITEMS = TableContract(
         _money("freight_value"),
     ),
     primary_key=("order_id", "order_item_id"),
+    partition_month="shipping_limit_date",
     foreign_keys=(
         ForeignKey(("order_id",), "orders", ("order_id",)),
         ForeignKey(("product_id",), "products", ("product_id",)),
@@ -287,6 +292,7 @@ ORDER_REVIEWS = TableContract(
     ),
     primary_key=("review_id", "order_id"),
     foreign_keys=(ForeignKey(("order_id",), "orders", ("order_id",)),),
+    partition_month="review_creation_date",
     always_quoted=frozenset({"review_id", "order_id"}),
 )
 

@@ -10,13 +10,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from pyiceberg.catalog import Catalog
 from pyiceberg.io.pyarrow import parquet_file_to_data_file
 from pyiceberg.manifest import DataFile
+from pyiceberg.partitioning import UNPARTITIONED_PARTITION_SPEC, PartitionField, PartitionSpec
+from pyiceberg.schema import Schema, assign_fresh_schema_ids
 from pyiceberg.table import Table
+from pyiceberg.transforms import MonthTransform
 
 ROWS_PER_FILE = 2_000_000
+PARTITION_FIELD_ID = 1000
 ROW_GROUP_ROWS = 256 * 1024
 COMPRESSION = "zstd"
 
@@ -26,30 +33,72 @@ def new_data_path(location: str, prefix: str = "") -> str:
     return f"{location}/data/{prefix}{uuid.uuid4().hex}.parquet"
 
 
+def iceberg_schema(schema: pa.Schema) -> Schema:
+    """The Iceberg schema of an Arrow schema, with fresh field ids (as a new table gets them)."""
+    return assign_fresh_schema_ids(Catalog._convert_schema_if_needed(schema))
+
+
+def month_spec(schema: Schema, column: str | None) -> PartitionSpec:
+    """Partitioned by the month of a timestamp column, or unpartitioned for None."""
+    if column is None:
+        return UNPARTITIONED_PARTITION_SPEC
+    source_id = schema.find_field(column).field_id
+    month = PartitionField(source_id, PARTITION_FIELD_ID, MonthTransform(), f"{column}_month")
+    return PartitionSpec(month)
+
+
 def write_data_files(
     table: Table, schema: pa.Schema, batches: Iterable[pa.RecordBatch], prefix: str = ""
 ) -> list[str]:
-    """Write the batches as one or more new Parquet files (at most ROWS_PER_FILE rows each).
-
-    Returns their paths; no file is written for no rows. Memory is bounded by one record batch.
-    """
-    paths: list[str] = []
-    writer, stream, rows = None, None, 0
+    """Write the batches as new Parquet files: one file per partition (month) the rows fall in, and
+    at most ROWS_PER_FILE rows a file. Returns their paths; no file is written for no rows. Memory
+    is bounded by one record batch and each open file's row group."""
+    files = _PartitionedFiles(table, schema, prefix)
     try:
         for batch in batches:
-            if not batch.num_rows:
-                continue
-            if writer is None or rows >= ROWS_PER_FILE:
-                _close(writer, stream)
-                paths.append(new_data_path(table.location(), prefix))
-                stream = table.io.new_output(paths[-1]).create(overwrite=True)
-                writer = pq.ParquetWriter(stream, schema, compression=COMPRESSION)
-                rows = 0
-            writer.write_batch(batch.cast(schema), row_group_size=ROW_GROUP_ROWS)
-            rows += batch.num_rows
+            if batch.num_rows:
+                files.write(batch.cast(schema))
     finally:
-        _close(writer, stream)
-    return paths
+        files.close()
+    return files.paths
+
+
+class _PartitionedFiles:
+    """Open Parquet files by partition value (a month number, or None when unpartitioned)."""
+
+    def __init__(self, table: Table, schema: pa.Schema, prefix: str) -> None:
+        self.table, self.schema, self.prefix = table, schema, prefix
+        fields = table.spec().fields
+        self.column = table.schema().find_column_name(fields[0].source_id) if fields else None
+        self.open: dict[int | None, tuple[pq.ParquetWriter, object, int]] = {}
+        self.paths: list[str] = []
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        if self.column is None:
+            self._write(None, batch)
+            return
+        stamps = batch.column(self.column)
+        months = pc.add(pc.multiply(pc.year(stamps), 12), pc.month(stamps)).to_numpy(
+            zero_copy_only=False
+        )
+        for month in np.unique(months):
+            self._write(int(month), batch.filter(pa.array(months == month)))
+
+    def _write(self, key: int | None, batch: pa.RecordBatch) -> None:
+        writer, stream, rows = self.open.get(key, (None, None, 0))
+        if writer is None or rows >= ROWS_PER_FILE:
+            _close(writer, stream)
+            self.paths.append(new_data_path(self.table.location(), self.prefix))
+            stream = self.table.io.new_output(self.paths[-1]).create(overwrite=True)
+            writer = pq.ParquetWriter(stream, self.schema, compression=COMPRESSION)
+            rows = 0
+        writer.write_batch(batch, row_group_size=ROW_GROUP_ROWS)
+        self.open[key] = (writer, stream, rows + batch.num_rows)
+
+    def close(self) -> None:
+        for writer, stream, _ in self.open.values():
+            _close(writer, stream)
+        self.open.clear()
 
 
 def _close(writer: pq.ParquetWriter | None, stream) -> None:

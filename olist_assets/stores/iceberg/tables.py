@@ -34,7 +34,7 @@ from olist_assets.core.tables import (
 )
 from olist_assets.stores.iceberg.catalogs import CatalogConfig, open_catalog
 from olist_assets.stores.iceberg.commits import NO_PYICEBERG_RETRIES, commit_files
-from olist_assets.stores.iceberg.datafiles import write_data_files
+from olist_assets.stores.iceberg.datafiles import iceberg_schema, month_spec, write_data_files
 from olist_assets.stores.iceberg.ledgers import LEDGER_PROPERTY, read_ledger, write_ledger
 from olist_assets.stores.iceberg.rewrite import plan_files, table_schema, without_batches
 
@@ -92,16 +92,26 @@ class IcebergTables:
         except NoSuchTableError:
             return None
 
-    def create(self, namespace: str, name: str, schema: pa.Schema, description: str = "") -> Table:
-        """Load the table, creating it (schema, location, properties, name mapping) if missing."""
+    def create(
+        self,
+        namespace: str,
+        name: str,
+        schema: pa.Schema,
+        description: str = "",
+        partition_month: str | None = None,
+    ) -> Table:
+        """Load the table, creating it (schema, location, properties, name mapping, partitioned by
+        the month of `partition_month` when given) if missing."""
         identifier = self.config.identifier(namespace, name)
         table = self.load(namespace, name)
         if table is None:
+            schema = iceberg_schema(schema)
             try:
                 table = self.catalog.create_table(
                     identifier,
                     schema=schema,
                     location=self.config.location(namespace, name),
+                    partition_spec=month_spec(schema, partition_month),
                     properties=TABLE_PROPERTIES
                     | ({"Description": description} if description else {}),
                 )
@@ -128,7 +138,13 @@ class IcebergTables:
         )
 
     def commit(self, contract: TableContract, base: TableState, change: TableChange) -> TableState:
-        table = self.create(CLEAN, contract.name, table_schema(contract), contract.description)
+        table = self.create(
+            CLEAN,
+            contract.name,
+            table_schema(contract),
+            contract.description,
+            contract.partition_month,
+        )
         current = table.current_snapshot()
         if (current.snapshot_id if current else None) != base.snapshot_id:
             raise ConcurrentCommitError(f"clean.{contract.name} changed since {base.snapshot_id}")
