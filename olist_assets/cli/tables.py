@@ -3,6 +3,7 @@ file, maintain the tables, rebuild a lost catalog."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -95,7 +96,25 @@ def rollback(lake: str, table: str, snapshot: int) -> int:
         click.echo("Excluded until their files change: " + ", ".join(undone))
     if namespace == "clean":
         click.echo("Business tables built from it are stale: the next run rebuilds them.")
+        _tell_dagster(namespace, name, snapshot, undone)
     return 0
+
+
+def _tell_dagster(namespace: str, name: str, snapshot: int, undone: list[str]) -> None:
+    """Record the rollback as a materialization in $DAGSTER_HOME's instance (when set), so the
+    declarative automation of `dagster dev` rebuilds what depends on the table."""
+    if not os.environ.get("DAGSTER_HOME"):
+        return
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization(
+                asset_key=[namespace, name],
+                description=f"rolled back to snapshot {snapshot}",
+                metadata={"snapshot_id": str(snapshot), "batches_undone": ", ".join(undone)},
+            )
+        )
 
 
 @click.command()

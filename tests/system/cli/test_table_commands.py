@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -70,33 +71,48 @@ def test_sql_names_a_bad_query_in_one_line(lake: Path, capsys) -> None:
     assert "Traceback" not in err
 
 
+CANCELED = "SELECT count(*) AS n FROM clean.orders WHERE order_status = 'canceled'"
+
+
+def canceled(lake: Path, capsys) -> str:
+    capsys.readouterr()
+    assert main(["sql", "--lake", str(lake), "--format", "csv", CANCELED]) == 0
+    return capsys.readouterr().out
+
+
 def test_history_rollback_and_forget_undo_a_bad_drop(
-    landing: Path, lake: Path, tmp_path: Path, capsys
+    landing: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     work = tmp_path / "lake"
     assert main(["run", "--source", str(landing), "--lake", str(work)]) == 0
     good = open_tables(str(work), os.environ).state(CONTRACTS["orders"]).snapshot_id
+    before = canceled(work, capsys)
     drop = work / "raw" / "orders" / "olist_orders_dataset_2018-09.csv"
     drop.write_text(orders_drop(landing, "2018-09", "canceled"))
     assert main(["run", "--source", str(landing), "--lake", str(work)]) == 0
-    capsys.readouterr()
+    assert canceled(work, capsys) != before
 
     assert main(["history", "--lake", str(work), "clean.orders"]) == 0
     history = capsys.readouterr().out
     assert str(good) in history and "orders/olist_orders_dataset_2018-09.csv" in history
-
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
     assert main(["rollback", "--lake", str(work), "orders", str(good)]) == 0
     assert "Excluded until their files change: orders/olist_orders_dataset_2018-09.csv" in (
         capsys.readouterr().out
     )
-    canceled = "SELECT count(*) AS n FROM clean.orders WHERE order_status = 'canceled'"
-    assert main(["sql", "--lake", str(work), "--format", "csv", canceled]) == 0
-    before = capsys.readouterr().out
+    with dg.DagsterInstance.get() as instance:
+        event = instance.get_latest_materialization_event(dg.AssetKey(["clean", "orders"]))
+    assert event.asset_materialization.description == f"rolled back to snapshot {good}"
+    monkeypatch.delenv("DAGSTER_HOME")
+    assert canceled(work, capsys) == before
+    assert main(["run", "--source", str(landing), "--lake", str(work)]) == 0
+    assert canceled(work, capsys) == before
 
     assert main(["forget", "--lake", str(work), "raw/orders/olist_orders_dataset_2018-09.csv"]) == 0
     assert not drop.exists()
-    assert main(["sql", "--lake", str(work), "--format", "csv", canceled]) == 0
-    assert capsys.readouterr().out.endswith(before.splitlines()[-1] + "\n")
+    assert canceled(work, capsys) == before
 
 
 def test_maintain_and_a_rebuilt_catalog_keep_every_table(
