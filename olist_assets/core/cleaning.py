@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from olist_assets.core import lake
 from olist_assets.core.batches import Batch, batch_for_raw_key
@@ -30,7 +29,7 @@ from olist_assets.core.parsing import DEFAULT_CHUNK_ROWS, SourceFileError
 from olist_assets.core.precedence import plan_change
 from olist_assets.core.staging import KEY_COLUMN, BatchCounts, stage_batch
 from olist_assets.core.storage import ObjectInfo, Store
-from olist_assets.core.tables import ConcurrentCommitError, Tables
+from olist_assets.core.tables import Tables, optimistic_commits
 
 COMMIT_ATTEMPTS = 30
 Clock = Callable[[], datetime]
@@ -90,12 +89,7 @@ def refresh_table(
     removed = sorted(removed)
     result = RefreshResult(contract.name, state.ledger, state.snapshot_id, ignored=ignored)
     keys_of = _keys_reader(store, contract)
-    for attempt in Retrying(
-        retry=retry_if_exception_type(ConcurrentCommitError),
-        stop=stop_after_attempt(COMMIT_ATTEMPTS),
-        wait=wait_random_exponential(multiplier=0.02, max=1),
-        reraise=True,
-    ):
+    for attempt in optimistic_commits(COMMIT_ATTEMPTS):
         with attempt:
             result.conflicts = attempt.retry_state.attempt_number - 1
             _commit(tables, contract, staged, removed, rejected, keys_of, result)

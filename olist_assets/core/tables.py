@@ -15,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from olist_assets.core.contracts import TableContract
 from olist_assets.core.ledger import Ledger
@@ -28,6 +29,18 @@ BATCH_COLUMN = "_batch"
 
 class ConcurrentCommitError(RuntimeError):
     """Another writer committed to the table first: reload its state, recompute, try again."""
+
+
+def optimistic_commits(attempts: int) -> Retrying:
+    """The retry policy of a commit that lost the race to another writer: try again up to
+    `attempts` times after a random wait (full jitter, growing from 20 ms to at most 1 s), so
+    writers that collided do not collide again; other errors are raised at once."""
+    return Retrying(
+        retry=retry_if_exception_type(ConcurrentCommitError),
+        stop=stop_after_attempt(attempts),
+        wait=wait_random_exponential(multiplier=0.02, max=1),
+        reraise=True,
+    )
 
 
 class MissingTableError(LookupError):

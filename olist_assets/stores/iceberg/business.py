@@ -13,9 +13,8 @@ from collections.abc import Iterable
 import pyarrow as pa
 import pyarrow.parquet as pq
 from pyiceberg.table import Table
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
-from olist_assets.core.tables import BUSINESS, ConcurrentCommitError
+from olist_assets.core.tables import BUSINESS, optimistic_commits
 from olist_assets.stores.iceberg.commits import commit_files
 from olist_assets.stores.iceberg.datafiles import current_files
 from olist_assets.stores.iceberg.tables import IcebergTables
@@ -38,12 +37,7 @@ def publish_build(
     table = tables.create(BUSINESS, name, schema, description)
     properties = {INPUTS_PROPERTY: json.dumps(inputs, sort_keys=True)}
     details = {"olist.operation": "build", **(summary or {}), **properties}
-    for attempt in Retrying(
-        retry=retry_if_exception_type(ConcurrentCommitError),
-        stop=stop_after_attempt(PUBLISH_ATTEMPTS),
-        wait=wait_random_exponential(multiplier=0.05, max=2),
-        reraise=True,
-    ):
+    for attempt in optimistic_commits(PUBLISH_ATTEMPTS):
         with attempt:
             table.refresh()
             _evolve(table, schema)

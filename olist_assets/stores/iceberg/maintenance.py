@@ -16,12 +16,18 @@ from datetime import datetime, timedelta
 
 import pyarrow as pa
 from pyiceberg.table import Table
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from olist_assets.core import lake
 from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.storage import ObjectInfo
-from olist_assets.core.tables import BUSINESS, CLEAN, NAMESPACES, QUARANTINE, ConcurrentCommitError
+from olist_assets.core.tables import (
+    BUSINESS,
+    CLEAN,
+    NAMESPACES,
+    QUARANTINE,
+    ConcurrentCommitError,
+    optimistic_commits,
+)
 from olist_assets.stores.iceberg.commits import commit_files
 from olist_assets.stores.iceberg.datafiles import current_files, read_file, write_data_files
 from olist_assets.stores.iceberg.ledgers import LEDGER_PROPERTY, read_ledger, snapshot_ledger_path
@@ -76,12 +82,7 @@ def maintain_table(
 def compact(tables: IcebergTables, namespace: str, name: str) -> tuple[int, int]:
     """Merge the table's small data files into as few files as the row limit allows, in one commit
     that changes no row; returns (files merged, files written)."""
-    for attempt in Retrying(
-        retry=retry_if_exception_type(ConcurrentCommitError),
-        stop=stop_after_attempt(COMPACT_ATTEMPTS),
-        wait=wait_random_exponential(multiplier=0.05, max=2),
-        reraise=True,
-    ):
+    for attempt in optimistic_commits(COMPACT_ATTEMPTS):
         with attempt:
             table = tables.load(namespace, name)
             snapshot = table.current_snapshot()

@@ -17,7 +17,6 @@ import pyarrow.parquet as pq
 from pyiceberg.exceptions import CommitFailedException, NoSuchTableError, TableAlreadyExistsError
 from pyiceberg.io import FileIO, load_file_io
 from pyiceberg.table import Table
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from olist_assets.core import lake
 from olist_assets.core.contracts import TableContract
@@ -31,6 +30,7 @@ from olist_assets.core.tables import (
     MissingTableError,
     TableChange,
     TableState,
+    optimistic_commits,
 )
 from olist_assets.stores.iceberg.catalogs import CatalogConfig, open_catalog
 from olist_assets.stores.iceberg.commits import NO_PYICEBERG_RETRIES, commit_files
@@ -188,14 +188,13 @@ class IcebergTables:
 
     # The quarantine tables follow the clean tables' ledgers
 
-    @retry(
-        retry=retry_if_exception_type(ConcurrentCommitError),
-        stop=stop_after_attempt(QUARANTINE_RETRIES),
-        wait=wait_random_exponential(multiplier=0.05, max=2),
-        reraise=True,
-    )
     def reconcile_quarantine(self, contract: TableContract) -> None:
         """Make quarantine.<table> hold exactly the quarantined records of the clean ledger's batches."""
+        for attempt in optimistic_commits(QUARANTINE_RETRIES):
+            with attempt:
+                self._reconcile_quarantine(contract)
+
+    def _reconcile_quarantine(self, contract: TableContract) -> None:
         clean = self.load(CLEAN, contract.name)
         ledger = read_ledger(clean, contract.name) if clean else Ledger(contract.name)
         wanted = {

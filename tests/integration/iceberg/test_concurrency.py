@@ -70,18 +70,26 @@ def assert_every_batch_landed(tables: IcebergTables, keys: list[str]) -> None:
     assert set(table["_batch"].to_pylist()) == {key.removeprefix("raw/") for key in keys}
 
 
-def run_rounds(make_tables: Callable[[int], Callable[[], IcebergTables]], write, olist_csv) -> int:
+def run_rounds(make_tables: Callable[[int], Callable[[], IcebergTables]], olist_csv) -> int:
+    """ROUNDS rounds of THREADS concurrent landings, each round on a new lake; returns conflicts."""
     total = 0
     for round_ in range(ROUNDS):
         open_tables = make_tables(round_)
         keys = []
         for month in range(1, THREADS + 1):
             key = f"raw/orders/olist_orders_dataset_2018-{month:02d}.csv"
-            write(open_tables().store, key, drop(month, olist_csv))
+            open_tables().store.write_bytes(key, drop(month, olist_csv).encode())
             keys.append(key)
         total += land_concurrently(open_tables, keys)
         assert_every_batch_landed(open_tables(), keys)
     return total
+
+
+def report(catalog: str, conflicts: int, capsys) -> None:
+    with capsys.disabled():
+        print(
+            f"\n{catalog}: {ROUNDS} x {THREADS} concurrent landings, {conflicts} conflicts retried"
+        )
 
 
 def test_concurrent_landings_on_the_sql_catalog_lose_no_batch(tmp_path, olist_csv, capsys):
