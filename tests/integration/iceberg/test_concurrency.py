@@ -97,14 +97,9 @@ def test_concurrent_landings_on_the_sql_catalog_lose_no_batch(tmp_path, olist_cs
         root = tmp_path / f"lake-{round_}"
         return lambda: IcebergTables(default_config(str(root)), LocalStore(root))
 
-    conflicts = run_rounds(
-        make_tables, lambda store, key, text: store.write_bytes(key, text.encode()), olist_csv
-    )
+    conflicts = run_rounds(make_tables, olist_csv)
 
-    with capsys.disabled():
-        print(
-            f"\nSQL catalog: {ROUNDS} x {THREADS} concurrent landings, {conflicts} conflicts retried"
-        )
+    report("SQL catalog", conflicts, capsys)
     assert conflicts >= 1
 
 
@@ -124,12 +119,7 @@ def test_concurrent_landings_on_the_glue_catalog_lose_no_batch(moto_server, olis
         )
         return lambda: IcebergTables(config, S3Store(BUCKET, f"round-{round_}", boto3.Session()))
 
-    conflicts = run_rounds(
-        make_tables, lambda store, key, text: store.write_bytes(key, text.encode()), olist_csv
-    )
+    conflicts = run_rounds(make_tables, olist_csv)
 
-    with capsys.disabled():
-        print(
-            f"\nGlue catalog: {ROUNDS} x {THREADS} concurrent landings, {conflicts} conflicts retried"
-        )
+    report("Glue catalog", conflicts, capsys)
     assert conflicts >= 1
