@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from moto.server import ThreadedMotoServer
 from olist_assets import settings
 from olist_assets.core import lake
 from olist_assets.core.contracts import CONTRACTS
+from olist_assets.stores.iceberg.catalogs import default_config
+from olist_assets.stores.iceberg.tables import IcebergTables
 from olist_assets.stores.local import LocalStore
 
 EVENTS = Path(__file__).resolve().parent / "events"
@@ -56,6 +59,12 @@ def olist_csv() -> Callable[..., str]:
 @pytest.fixture
 def store(tmp_path: Path) -> LocalStore:
     return LocalStore(tmp_path / "lake")
+
+
+@pytest.fixture
+def tables(store: LocalStore) -> IcebergTables:
+    """The Iceberg tables of the `store` lake, in its SQL catalog (`<lake>/catalog.db`)."""
+    return IcebergTables(default_config(str(store.root)), store)
 
 
 @pytest.fixture
@@ -99,6 +108,8 @@ def moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
+    # The server's backends live in this process and outlive it: start from an empty account
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"))
     for name, value in {
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_ACCESS_KEY_ID": "testing",
