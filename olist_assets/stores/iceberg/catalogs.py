@@ -81,7 +81,11 @@ def default_config(lake_url: str, kind: str | None = None, **overrides: object) 
 
 
 def open_catalog(config: CatalogConfig) -> Catalog:
-    """The pyiceberg catalog of a config, with its namespaces created when missing."""
+    """The pyiceberg catalog of a config, with its namespaces created when missing.
+
+    Existing namespaces are only looked up: in production Terraform creates the Glue databases and
+    the functions' roles may read them (glue:GetDatabase) but not create them.
+    """
     if config.kind == SQL:
         catalog = _sql_catalog(config)
     else:
@@ -89,7 +93,8 @@ def open_catalog(config: CatalogConfig) -> Catalog:
 
         catalog = GlueCatalog(CATALOG_NAME, **_aws_properties(config, glue=True))
     for database in config.databases.values():
-        catalog.create_namespace_if_not_exists(database)
+        if not catalog.namespace_exists(database):
+            catalog.create_namespace_if_not_exists(database)
     return catalog
 
 

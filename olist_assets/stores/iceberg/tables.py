@@ -93,17 +93,24 @@ class IcebergTables:
             return None
 
     def create(self, namespace: str, name: str, schema: pa.Schema, description: str = "") -> Table:
-        """Load the table, creating it (schema, location, properties, name mapping) if missing."""
+        """Load the table, creating it (schema, location, properties, name mapping) if missing.
+
+        Loaded first: pyiceberg writes a table's first metadata file before the catalog refuses a
+        name it already holds, so creating an existing table would leave a stray file behind.
+        """
         identifier = self.config.identifier(namespace, name)
-        try:
-            table = self.catalog.create_table(
-                identifier,
-                schema=schema,
-                location=self.config.location(namespace, name),
-                properties=TABLE_PROPERTIES | ({"Description": description} if description else {}),
-            )
-        except TableAlreadyExistsError:
-            table = self.catalog.load_table(identifier)
+        table = self.load(namespace, name)
+        if table is None:
+            try:
+                table = self.catalog.create_table(
+                    identifier,
+                    schema=schema,
+                    location=self.config.location(namespace, name),
+                    properties=TABLE_PROPERTIES
+                    | ({"Description": description} if description else {}),
+                )
+            except TableAlreadyExistsError:
+                table = self.catalog.load_table(identifier)
         if "schema.name-mapping.default" not in table.properties:
             mapping = table.schema().name_mapping.model_dump_json()
             with table.transaction() as transaction:
