@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import threading
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from moto.server import ThreadedMotoServer
 from olist_assets import settings
 from olist_assets.core import lake
 from olist_assets.core.contracts import CONTRACTS
+from olist_assets.stores.iceberg.catalogs import default_config
+from olist_assets.stores.iceberg.tables import IcebergTables
 from olist_assets.stores.local import LocalStore
 
 EVENTS = Path(__file__).resolve().parent / "events"
@@ -62,11 +65,8 @@ def store(tmp_path: Path) -> LocalStore:
 
 
 @pytest.fixture
-def tables(store: LocalStore):
-    """The Iceberg tables of the temporary lake (SQLite catalog at <lake>/catalog.db)."""
-    from olist_assets.stores.iceberg.catalogs import default_config
-    from olist_assets.stores.iceberg.tables import IcebergTables
-
+def tables(store: LocalStore) -> IcebergTables:
+    """The Iceberg tables of the `store` lake, in its SQL catalog (`<lake>/catalog.db`)."""
     return IcebergTables(default_config(str(store.root)), store)
 
 
@@ -143,6 +143,8 @@ def moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
+    # The server's backends live in this process and outlive it: start from an empty account
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"))
     for name, value in {
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_ACCESS_KEY_ID": "testing",
@@ -151,6 +153,7 @@ def moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         "AWS_DEFAULT_REGION": "us-east-1",
     }.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
     try:
         yield endpoint
     finally:

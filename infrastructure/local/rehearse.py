@@ -1,9 +1,10 @@
-"""Drive the deployed landing function against moto, as S3 would, and check the clean layer appeared.
+"""Drive the deployed landing function against moto, as S3 would, and check the clean tables appeared.
 
 Run by deploy_local.sh after `terraform apply` against the moto server (AWS_ENDPOINT_URL points
 boto3 there), and with --destroyed after `terraform destroy`. Moto cannot run Lambda code (no Docker here), so each S3 event is passed in-process to
 the handler named in the function's deployed configuration, with the environment Terraform set on
-it. Prints one line per landed file and per check; exits non-zero when a check fails.
+it; the Iceberg tables it commits are then read back through pyiceberg and the Glue catalog.
+Prints one line per landed file and per check; exits non-zero when a check fails.
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ from typing import Any
 from urllib.parse import quote_plus
 
 import boto3
-import pyarrow.parquet as pq
 
 from olist_assets.core import lake
+from olist_assets.core.contracts import CONTRACTS
+from olist_assets.core.tables import BATCH_COLUMN, CLEAN, QUARANTINE, MissingTableError
 from olist_assets.generator.dataset import generate_dataset
-from olist_assets.stores.locations import open_store
-
-GENERATED = Path(__file__).resolve().parents[1] / "generated"
+from olist_assets.stores.iceberg.tables import IcebergTables, open_tables
 
 
 def upload_dataset(s3: Any, bucket: str, scale: float) -> list[str]:
@@ -75,25 +75,69 @@ def check(name: str, passed: bool, detail: str = "") -> bool:
 
 
 def clean_layer_checks(outputs: dict[str, Any], records: list[dict[str, Any]]) -> list[bool]:
-    """Each table has its clean Parquet with the rows the run record counts, and Glue matches."""
-    store = open_store(outputs["lake_url"])
-    filesystem, root = store.arrow_filesystem()
+    """Each landed file's table is an Iceberg table in Glue at its current metadata, holding the
+    rows its run record counts (read through pyiceberg), with the contract's columns and _batch."""
+    tables = open_tables(outputs["lake_url"], os.environ)
     glue = boto3.client("glue")
-    tables = json.loads((GENERATED / "clean_tables.json").read_text())
-    results = []
+    databases = tables.config.databases
+    results = [
+        check(
+            "the functions use the Glue databases Terraform created",
+            all(databases[layer] == name for layer, name in outputs["glue_databases"].items()),
+            json.dumps(databases),
+        )
+    ]
     for record in records:
-        table = record["table"]
-        key = lake.clean_key(table, lake.batch_name(record["raw_key"]))
-        present = store.info(key) is not None
-        rows = pq.read_metadata(f"{root}/{key}", filesystem=filesystem).num_rows if present else -1
-        results.append(check(f"clean {key}", rows == record["rows_clean"], f"{rows} rows"))
-        glue_table = glue.get_table(DatabaseName=outputs["glue_databases"]["clean"], Name=table)
-        columns = [
-            (c["Name"], c["Type"]) for c in glue_table["Table"]["StorageDescriptor"]["Columns"]
-        ]
-        expected = [(c["name"], c["type"]) for c in tables[table]["columns"]]
-        results.append(check(f"glue {table} columns", columns == expected))
+        name, batch = record["table"], record["raw_key"].removeprefix(f"{lake.RAW}/")
+        table = tables.load(CLEAN, name)
+        glue_table = glue.get_table(DatabaseName=databases[CLEAN], Name=name)["Table"]
+        parameters = glue_table.get("Parameters", {})
+        results.append(
+            check(
+                f"glue {databases[CLEAN]}.{name} is the Iceberg table at its current metadata",
+                table is not None
+                and parameters.get("table_type", "").upper() == "ICEBERG"
+                and parameters.get("metadata_location") == table.metadata_location,
+                parameters.get("metadata_location", "no metadata_location"),
+            )
+        )
+        if table is None:
+            continue
+        snapshot = table.current_snapshot()
+        results.append(
+            check(
+                f"clean.{name} snapshot is the one the run record names",
+                snapshot is not None and snapshot.snapshot_id == record["snapshot_id"],
+                str(record["snapshot_id"]),
+            )
+        )
+        rows = _rows_of(tables, CLEAN, name, batch)
+        results.append(
+            check(f"clean.{name} rows of {batch}", rows == record["rows_clean"], f"{rows} rows")
+        )
+        quarantined = _rows_of(tables, QUARANTINE, name, batch)
+        results.append(
+            check(
+                f"quarantine.{name} rows of {batch}",
+                quarantined == record["rows_quarantined"],
+                f"{quarantined} rows",
+            )
+        )
+        columns = [(c["Name"], c["Type"]) for c in glue_table["StorageDescriptor"]["Columns"]]
+        expected = [(c.name, c.athena_type) for c in CONTRACTS[name].columns]
+        results.append(
+            check(f"glue {name} columns", columns == [*expected, (BATCH_COLUMN, "string")])
+        )
     return results
+
+
+def _rows_of(tables: IcebergTables, namespace: str, name: str, batch: str) -> int:
+    """Rows of one batch in a table's current snapshot, read through pyiceberg."""
+    try:
+        column = tables.scan(namespace, name, [BATCH_COLUMN]).read_all()[BATCH_COLUMN]
+    except MissingTableError:
+        return -1
+    return sum(1 for value in column.to_pylist() if value == batch)
 
 
 def leftovers() -> dict[str, list[str]]:

@@ -37,7 +37,13 @@ LOGGED_FIELDS = (
 
 
 class RejectedObject(ValueError):
-    """An object the pipeline will never be able to clean as it is: recorded, not retried."""
+    """An object the pipeline will never be able to clean as it is: recorded, not retried.
+
+    `error_type` names the underlying error (the reader's, for a file it refused)."""
+
+    def __init__(self, reason: str, error_type: str = "") -> None:
+        super().__init__(reason)
+        self.error_type = error_type or type(self).__name__
 
 
 @dataclass
@@ -77,7 +83,8 @@ def land_object(landing: Landing, event: ObjectCreated) -> dict[str, Any]:
         record["table"] = contract.name
         record |= _process(landing, contract, raw_key, event)
     except (RejectedObject, UnknownFileError, SourceFileError) as error:
-        record |= {"status": "rejected", "reason": str(error), "error_type": type(error).__name__}
+        error_type = getattr(error, "error_type", type(error).__name__)
+        record |= {"status": "rejected", "reason": str(error), "error_type": error_type}
         record["failure_record"] = _record_failure(landing, record)
     record["duration_s"] = round(time.perf_counter() - started, 3)
     runs.write_record(store, record_key, record)
@@ -104,7 +111,7 @@ def _process(
     )
     rejection = next((r for r in result.rejected if r.raw_key == raw_key), None)
     if rejection is not None:
-        raise RejectedObject(rejection.reason)
+        raise RejectedObject(rejection.reason, rejection.error_type)
     entry = result.ledger.batches[batch_for_raw_key(raw_key).key]
     outcome = {
         "status": "cleaned" if result.changed else "unchanged",

@@ -212,7 +212,7 @@ def _stage_if_changed(
         try:
             counts = _staged_counts(store, contract, batch, path, sha256, chunk_rows)
         except SourceFileError as error:
-            return Rejection(raw_key, sha256, str(error), clock().isoformat())
+            return Rejection(raw_key, sha256, str(error), clock().isoformat(), type(error).__name__)
     return _entry(batch, info, sha256, size, counts, clock)
 
 

@@ -64,6 +64,8 @@ class Rejection:
     sha256: str
     reason: str
     first_seen: str
+    error_type: str = ""
+    """The reader's error class (`HeaderMismatchError`, `EmptyFileError`, ...)."""
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,8 @@ def open_catalog(config: CatalogConfig) -> Catalog:
         return GlueCatalog(CATALOG_NAME, **_aws_properties(config, glue=True))
     catalog = _sql_catalog(config)
     for database in config.databases.values():
-        catalog.create_namespace_if_not_exists(database)
+        if not catalog.namespace_exists(database):
+            catalog.create_namespace_if_not_exists(database)
     return catalog
 
 

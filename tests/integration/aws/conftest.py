@@ -1,22 +1,29 @@
-"""A lake bucket, Glue database and state machine under moto, and S3 events rendered from tests/events/."""
+"""A lake bucket, Glue databases and state machine on a moto server, and S3 events from tests/events/.
+
+A moto server (in this process) rather than `mock_aws`: pyiceberg and pyarrow reach S3 with their
+own client, which only a real endpoint serves. Its backends are still this process's, so tests
+read and patch them directly (Lambda invoke, SNS notifications).
+"""
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlparse
 
 import boto3
 import pytest
-from moto import mock_aws
+from moto.core.config import default_user_config
 
 from olist_assets import settings
 from olist_assets.core.contracts import CONTRACTS
+from olist_assets.core.tables import BUSINESS, CLEAN, QUARANTINE
+from olist_assets.stores.iceberg.tables import IcebergTables, open_tables
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 TEMPLATE = (
@@ -26,6 +33,9 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"
 BUCKET = "olist-lake-test"
 CLEAN_DATABASE = "olist_clean"
+QUARANTINE_DATABASE = "olist_quarantine"
+BUSINESS_DATABASE = "olist_business"
+DATABASES = {CLEAN: CLEAN_DATABASE, QUARANTINE: QUARANTINE_DATABASE, BUSINESS: BUSINESS_DATABASE}
 FUNCTION_PREFIX = "olist-"
 SFN_DEBOUNCE_SECONDS = 2
 PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -103,6 +113,20 @@ class Lake:
     def json(self, key: str) -> dict:
         return json.loads(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
 
+    def tables(self) -> IcebergTables:
+        """The lake's Iceberg tables, in the Glue catalog the deployment's settings name."""
+        return open_tables(f"s3://{self.bucket}/", os.environ, session=self.session)
+
+    def glue_table(self, namespace: str, name: str) -> dict:
+        """The Glue table of `<namespace>.<name>` (clean, quarantine, business)."""
+        glue = self.session.client("glue")
+        return glue.get_table(DatabaseName=DATABASES[namespace], Name=name)["Table"]
+
+    def glue_tables(self, namespace: str) -> list[str]:
+        glue = self.session.client("glue")
+        listed = glue.get_tables(DatabaseName=DATABASES[namespace])["TableList"]
+        return sorted(table["Name"] for table in listed)
+
 
 def lambda_context(name: str) -> SimpleNamespace:
     return SimpleNamespace(
@@ -112,26 +136,15 @@ def lambda_context(name: str) -> SimpleNamespace:
     )
 
 
-@pytest.fixture
-def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-
-
 def deploy(monkeypatch: pytest.MonkeyPatch, debounce_seconds: int = 60) -> Lake:
-    """Create what Terraform would (bucket, database, topic, state machine) and set every env var."""
+    """Create what Terraform would (bucket, Glue databases, topic, state machine) and set every env
+    var; pyiceberg creates and updates the Glue tables."""
     session = boto3.Session(region_name=REGION)
     s3 = session.client("s3")
     s3.create_bucket(Bucket=BUCKET)
     s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-    session.client("glue").create_database(DatabaseInput={"Name": CLEAN_DATABASE})
+    for database in DATABASES.values():
+        session.client("glue").create_database(DatabaseInput={"Name": database})
     topic = session.client("sns").create_topic(Name="olist-failures")["TopicArn"]
     machine = session.client("stepfunctions").create_state_machine(
         name="olist-refresh-business",
@@ -141,7 +154,8 @@ def deploy(monkeypatch: pytest.MonkeyPatch, debounce_seconds: int = 60) -> Lake:
     for name, value in {
         settings.LAKE_URL: f"s3://{BUCKET}/",
         settings.GLUE_DATABASE_CLEAN: CLEAN_DATABASE,
-        settings.GLUE_DATABASE_BUSINESS: "olist_business",
+        settings.GLUE_DATABASE_QUARANTINE: QUARANTINE_DATABASE,
+        settings.GLUE_DATABASE_BUSINESS: BUSINESS_DATABASE,
         settings.ATHENA_WORKGROUP: "olist",
         settings.STATE_MACHINE_ARN: machine["stateMachineArn"],
         settings.REFRESH_DEBOUNCE_SECONDS: str(debounce_seconds),
@@ -153,18 +167,19 @@ def deploy(monkeypatch: pytest.MonkeyPatch, debounce_seconds: int = 60) -> Lake:
 
 
 @pytest.fixture
-def lake_aws(aws_credentials, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lake]:
+def lake_aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Lake:
     """The lake deployed on moto (state machine executions recorded, not run)."""
-    with mock_aws():
-        yield deploy(monkeypatch)
+    return deploy(monkeypatch)
 
 
 @pytest.fixture
-def lake_sfn(aws_credentials, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lake]:
+def lake_sfn(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Lake:
     """The lake deployed on moto with state machine executions run (Lambda without Docker)."""
-    config = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
-    with mock_aws(config=config):
-        yield deploy(monkeypatch, debounce_seconds=SFN_DEBOUNCE_SECONDS)
+    monkeypatch.setitem(default_user_config, "stepfunctions", {"execute_state_machine": True})
+    monkeypatch.setitem(default_user_config, "lambda", {"use_docker": False})
+    # the executions call Lambda through the server at localhost:MOTO_PORT
+    monkeypatch.setenv("MOTO_PORT", str(urlparse(moto_server).port))
+    return deploy(monkeypatch, debounce_seconds=SFN_DEBOUNCE_SECONDS)
 
 
 def _id(n: int, kind: str) -> str:

@@ -13,7 +13,9 @@ from olist_assets.core import lake, runs
 from olist_assets.core.business.engine import BuildResult
 from olist_assets.engines.athena_engine import AthenaEngine
 
-LOCATION = "s3://olist-lake-test/business/fact_orders/run=20261125t170000_abcd1234/"
+LOCATION = "s3://olist-lake-test/business/fact_orders"
+SNAPSHOT = 6150123412341234123
+INPUTS = {"clean.orders": 3012345678901234567, "clean.order_payments": 412345678901234567}
 
 
 @pytest.fixture
@@ -23,13 +25,13 @@ def stubbed_athena(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def build_table(engine: AthenaEngine, name: str, run_id: str | None = None) -> BuildResult:
         built.append(name)
-        return BuildResult(name, 1234, LOCATION, 12.34567)
+        return BuildResult(name, 1234, LOCATION, 12.34567, SNAPSHOT, INPUTS)
 
     monkeypatch.setattr(AthenaEngine, "build_table", build_table)
     return built
 
 
-def test_a_build_writes_a_run_record_with_rows_location_duration_and_execution(
+def test_a_build_writes_a_run_record_with_rows_location_snapshots_duration_and_execution(
     lake_aws, stubbed_athena, context
 ) -> None:
     event = {"table": "fact_orders", "execution": "refresh-2026-11-25T1700"}
@@ -47,6 +49,8 @@ def test_a_build_writes_a_run_record_with_rows_location_duration_and_execution(
         "rows": 1234,
         "location": LOCATION,
         "duration_seconds": 12.346,
+        "snapshot_id": SNAPSHOT,
+        "inputs": INPUTS,
         "execution": "refresh-2026-11-25T1700",
         "code_version": "test-0000000",
     }

@@ -6,17 +6,22 @@ import itertools
 import json
 import logging
 
-import pyarrow.parquet as pq
+import pyarrow as pa
 import pytest
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 
 from lambda_adapters import handle_landing
 from olist_assets import settings
 from olist_assets.aws.config import ConfigurationError
+from olist_assets.aws.errors import TransientError
 from olist_assets.core import lake
 from olist_assets.core.cleaning import refresh_table
 from olist_assets.core.contracts import CONTRACTS, contract_for_file
+from olist_assets.core.tables import BATCH_COLUMN, CLEAN, QUARANTINE
+from olist_assets.stores.iceberg.catalogs import default_config
+from olist_assets.stores.iceberg.tables import IcebergTables
 from olist_assets.stores.local import LocalStore
-from olist_assets.stores.locations import open_store
 
 pytestmark = pytest.mark.integration
 
@@ -37,44 +42,46 @@ def land(lake_aws, key, context, template="s3_object_created.json", **override) 
     return outcome
 
 
-def parquet_tables(store, table: str, zone: str = lake.CLEAN) -> dict[str, object]:
-    tables = {}
-    for info in store.list(lake.table_prefix(zone, table)):
-        with store.local_copy(info.key) as path:
-            tables[info.key] = pq.read_table(path)
-    return tables
+def table_rows(tables: IcebergTables, namespace: str, name: str) -> pa.Table:
+    """A table's current rows, sorted on every column (row order is no part of a table)."""
+    rows = tables.scan(namespace, name).read_all()
+    return rows.sort_by([(column, "ascending") for column in rows.column_names])
+
+
+def local_tables(folder) -> IcebergTables:
+    store = LocalStore(folder)
+    return IcebergTables(default_config(str(folder)), store)
 
 
 def test_landing_writes_the_clean_layer_the_local_clean_asset_writes(
     lake_aws, generated, context, tmp_path
 ) -> None:
-    # Given a generated dataset under raw/ (both layouts, one name with a space), and locally
+    # Given a generated dataset under raw/ (both layouts, one name with a space), and the same
+    # raw keys (the batch keys) in a local lake
     files = dict(generated)
     files[SPACED_NAME] = files.pop("product_category_name_translation.csv")
     names = sorted(name for name in files if name != SPACED_NAME)
     keys = [raw_layout(name, i) for i, name in enumerate(names)] + [SPACED]
-    local = LocalStore(tmp_path / "lake")
+    local = local_tables(tmp_path / "lake")
     for key in keys:
         name = key.rsplit("/", 1)[1]
         lake_aws.put(key, files[name])
-        local.write_bytes(lake.raw_key(contract_for_file(name).name, name), files[name])
+        local.store.write_bytes(key, files[name])
 
     # When S3 notifies the landing function of each, in both event shapes
     templates = ["s3_object_created.json", "eventbridge_object_created.json"]
     outcomes = [land(lake_aws, key, context, templates[i % 2]) for i, key in enumerate(keys)]
     # And the Dagster clean asset's function runs on the local lake
     for contract in CONTRACTS.values():
-        refresh_table(local, contract)
+        refresh_table(local.store, local, contract)
 
-    # Then each table's clean (and quarantine) Parquet equals the local one, row for row
+    # Then each clean (and quarantine) table holds the local one's rows, row for row
     assert {o["status"] for o in outcomes} == {"cleaned"}
     assert sum(o["rows_read"] for o in outcomes) > 10_000
-    s3_store = open_store(f"s3://{lake_aws.bucket}/", session=lake_aws.session)
-    for table, zone in itertools.product(CONTRACTS, (lake.CLEAN, lake.QUARANTINE)):
-        remote, expected = parquet_tables(s3_store, table, zone), parquet_tables(local, table, zone)
-        assert list(remote) == list(expected) and expected
-        for key, rows in expected.items():
-            assert remote[key].equals(rows), f"{key} differs from the local lake"
+    remote = lake_aws.tables()
+    for table, zone in itertools.product(CONTRACTS, (CLEAN, QUARANTINE)):
+        expected = table_rows(local, zone, table)
+        assert table_rows(remote, zone, table).equals(expected), f"{zone}.{table} differs"
 
 
 def test_landing_catalogs_records_and_requests_one_refresh_for_a_burst(
@@ -84,19 +91,27 @@ def test_landing_catalogs_records_and_requests_one_refresh_for_a_burst(
     for name, text in dataset.items():
         lake_aws.put(f"raw/{name}", text)
 
-    # When each is notified
-    outcomes = [land(lake_aws, f"raw/{name}", context) for name in dataset]
+    # When each is notified, Then after each landing its table is an Iceberg table in Glue
+    # whose metadata is the table's current metadata
+    tables = lake_aws.tables()
+    outcomes = []
+    for name in dataset:
+        outcomes.append(land(lake_aws, f"raw/{name}", context))
+        table = tables.load(CLEAN, outcomes[-1]["table"])
+        glue = lake_aws.glue_table(CLEAN, table.name()[-1])
+        assert glue["Parameters"]["table_type"] == "ICEBERG"
+        assert glue["Parameters"]["metadata_location"] == table.metadata_location
+        assert outcomes[-1]["snapshot_id"] == table.current_snapshot().snapshot_id
 
-    # Then every clean table is in Glue with the contract's columns, over its clean prefix
-    glue = lake_aws.session.client("glue")
+    # And every clean table has the contract's columns and the batch column, under clean/<table>
     for contract in CONTRACTS.values():
-        table = glue.get_table(DatabaseName="olist_clean", Name=contract.name)["Table"]
+        table = lake_aws.glue_table(CLEAN, contract.name)
         columns = [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]]
-        assert columns == [(c.name, c.athena_type) for c in contract.columns]
-        assert (
-            table["StorageDescriptor"]["Location"]
-            == f"s3://{lake_aws.bucket}/clean/{contract.name}/"
-        )
+        assert columns == [(c.name, c.athena_type) for c in contract.columns] + [
+            (BATCH_COLUMN, "string")
+        ]
+        location = f"s3://{lake_aws.bucket}/clean/{contract.name}"
+        assert table["StorageDescriptor"]["Location"] == location
     # And each object has a run record with its version, counts, outputs and code version
     orders = next(o for o in outcomes if o["table"] == "orders")
     record = lake_aws.json(orders["run_record"])
@@ -107,10 +122,9 @@ def test_landing_catalogs_records_and_requests_one_refresh_for_a_burst(
         ]
     )
     assert (record["rows_read"], record["rows_clean"], record["rows_quarantined"]) == (2, 1, 1)
-    assert record["outputs"] == [
-        "clean/orders/olist_orders_dataset.parquet",
-        "quarantine/orders/olist_orders_dataset.parquet",
-    ]
+    assert (record["rows_superseded"], record["table_rows"]) == (0, 1)
+    assert record["outputs"] == [f"clean.orders@{record['snapshot_id']}"]
+    assert tables.scan(QUARANTINE, "orders").read_all().num_rows == 1
     assert record["code_version"] == "test-0000000" and record["duration_s"] > 0
     geolocation = next(o for o in outcomes if o["table"] == "geolocation")
     assert (geolocation["rows_read"], geolocation["rows_duplicate"]) == (3, 1)
@@ -140,16 +154,15 @@ def sellers_csv(*rows: str) -> str:
 
 
 def clean_sellers(lake_aws) -> list[str]:
-    store = open_store(f"s3://{lake_aws.bucket}/", session=lake_aws.session)
-    tables = parquet_tables(store, "sellers").values()
-    return sorted(row["seller_id"] for table in tables for row in table.to_pylist())
+    rows = lake_aws.tables().scan(CLEAN, "sellers", ["seller_id"]).read_all()
+    return sorted(rows.column("seller_id").to_pylist())
 
 
 def test_second_delivery_of_the_same_version_is_a_no_op(lake_aws, context) -> None:
     lake_aws.put(SELLERS_KEY, sellers_csv(SELLER_A))
     event = lake_aws.event(SELLERS_KEY)
     first = handle_landing.lambda_handler(event, context())["objects"][0]
-    clean = lake_aws.s3.head_object(Bucket=lake_aws.bucket, Key=first["outputs"][0])
+    committed = lake_aws.glue_table(CLEAN, "sellers")["Parameters"]["metadata_location"]
 
     second = handle_landing.lambda_handler(event, context())["objects"][0]
 
@@ -159,8 +172,23 @@ def test_second_delivery_of_the_same_version_is_a_no_op(lake_aws, context) -> No
         "cleaned",
     )
     assert lake_aws.keys("runs/landing/") == [first["run_record"]]
-    again = lake_aws.s3.head_object(Bucket=lake_aws.bucket, Key=first["outputs"][0])
-    assert again["LastModified"] == clean["LastModified"] and again["ETag"] == clean["ETag"]
+    again = lake_aws.glue_table(CLEAN, "sellers")["Parameters"]["metadata_location"]
+    assert again == committed
+    assert len(lake_aws.tables().load(CLEAN, "sellers").snapshots()) == 1
+
+
+def test_the_same_content_uploaded_again_creates_no_snapshot(lake_aws, context) -> None:
+    # Given a landed file, then its very bytes uploaded again (a new version, a new event)
+    lake_aws.put(SELLERS_KEY, sellers_csv(SELLER_A))
+    first = land(lake_aws, SELLERS_KEY, context)
+    lake_aws.put(SELLERS_KEY, sellers_csv(SELLER_A))
+
+    again = land(lake_aws, SELLERS_KEY, context)
+
+    # Then the content is what the batch holds: nothing is committed, no refresh is requested
+    assert (first["status"], again["status"]) == ("cleaned", "unchanged")
+    assert again["snapshot_id"] == first["snapshot_id"] and "refresh" not in again
+    assert len(lake_aws.tables().load(CLEAN, "sellers").snapshots()) == 1
 
 
 def test_older_event_arriving_after_a_newer_one_does_not_overwrite_it(lake_aws, context) -> None:
@@ -228,29 +256,44 @@ def test_object_that_is_not_a_raw_olist_file_is_rejected_without_touching_the_la
     outcome = land(lake_aws, key, context)
 
     assert outcome["status"] == "rejected" and reason in outcome["reason"]
-    assert lake_aws.keys("clean/") == [] and lake_aws.keys("manifests/") == []
+    assert lake_aws.keys("clean/") == [] and lake_aws.keys("staging/") == []
+    assert lake_aws.glue_tables(CLEAN) == []
     assert len(lake_aws.keys("runs/failures/")) == 1
+
+
+def refuse(monkeypatch: pytest.MonkeyPatch, service: str, operation: str, code: str) -> None:
+    """Make every client's `operation` calls to `service` fail with the AWS error `code`."""
+    original = BaseClient._make_api_call
+
+    def refused(client, name, params):
+        if client.meta.service_model.service_name == service and name == operation:
+            raise ClientError({"Error": {"Code": code, "Message": "refused by the test"}}, name)
+        return original(client, name, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", refused)
 
 
 def test_transient_failure_raises_for_a_retry_and_records_nothing(
     lake_aws, context, monkeypatch
 ) -> None:
-    from botocore.exceptions import ClientError
-
-    from olist_assets.aws import glue as catalog
-    from olist_assets.aws.errors import TransientError
-
-    def throttled(*args, **kwargs):
-        raise ClientError(
-            {"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "GetTable"
-        )
-
-    monkeypatch.setattr(catalog, "ensure_clean_table", throttled)
+    # Given Glue throttling the catalog's reads
+    refuse(monkeypatch, "glue", "GetTable", "ThrottlingException")
     lake_aws.put(SELLERS_KEY, sellers_csv(SELLER_A))
 
+    # When a file lands, Then the invocation fails for a retry and nothing is recorded
     with pytest.raises(TransientError, match="ThrottlingException"):
         land(lake_aws, SELLERS_KEY, context)
     assert lake_aws.keys("runs/") == []
+
+
+def test_landing_needs_no_right_to_create_the_glue_databases(lake_aws, context, monkeypatch):
+    # Given the function's role, which may read the databases Terraform created, not create any
+    refuse(monkeypatch, "glue", "CreateDatabase", "AccessDeniedException")
+    lake_aws.put(SELLERS_KEY, sellers_csv(SELLER_A))
+
+    # When a file lands, Then its table is created and committed in the existing databases
+    assert land(lake_aws, SELLERS_KEY, context)["status"] == "cleaned"
+    assert clean_sellers(lake_aws) == [SELLER_A[1:33]]
 
 
 def test_missing_environment_variable_fails_the_invocation(lake_aws, context, monkeypatch) -> None:
@@ -286,20 +329,18 @@ def test_real_olist_files_land_like_the_local_run(lake_aws, real_dir, context, t
     files = {path.name: path for path in sorted((real_dir / "heads").glob("*.csv"))}
     for name in ("olist_sellers_dataset.csv", "product_category_name_translation.csv"):
         files[name] = real_dir / "full" / name
-    local = LocalStore(tmp_path / "lake")
+    local = local_tables(tmp_path / "lake")
     for name, path in files.items():
         lake_aws.put(f"raw/{name}", path.read_bytes())
-        local.write_bytes(lake.raw_key(contract_for_file(name).name, name), path.read_bytes())
+        local.store.write_bytes(f"raw/{name}", path.read_bytes())
 
     # When each lands through the Lambda, and the local clean function runs
     outcomes = [land(lake_aws, f"raw/{name}", context) for name in files]
     for contract in CONTRACTS.values():
-        refresh_table(local, contract)
+        refresh_table(local.store, local, contract)
 
     # Then both lakes hold the same clean rows
     assert {o["status"] for o in outcomes} == {"cleaned"}
-    s3_store = open_store(f"s3://{lake_aws.bucket}/", session=lake_aws.session)
+    remote = lake_aws.tables()
     for table in CONTRACTS:
-        remote, expected = parquet_tables(s3_store, table), parquet_tables(local, table)
-        assert list(remote) == list(expected)
-        assert all(remote[key].equals(rows) for key, rows in expected.items()), table
+        assert table_rows(remote, CLEAN, table).equals(table_rows(local, CLEAN, table)), table

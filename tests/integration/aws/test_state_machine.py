@@ -1,4 +1,4 @@
-"""The refresh state machine, executed by moto, with the Lambda handlers run in process.
+"""The refresh state machine, executed by a moto server, with the Lambda handlers run in process.
 
 moto runs the real definition (Choice, Wait, Map, Retry, Catch, Fail) but cannot run Lambda code
 without Docker and cannot execute Athena SQL. So its Lambda backend's `invoke` is replaced by a
@@ -32,6 +32,7 @@ from olist_assets.aws import quality
 from olist_assets.core.business.engine import BuildResult
 from olist_assets.core.business.tables import BUSINESS_TABLES
 from olist_assets.core.checks.clean import CheckOutcome
+from olist_assets.core.tables import BUSINESS
 
 HANDLERS = {
     "check_inputs": handle_check_inputs.lambda_handler,
@@ -51,14 +52,14 @@ class RecordingEngine:
     built: list[str] = []
     fail_table: str | None = None
 
-    def __init__(self, store, clean_database, business_database, workgroup, session=None) -> None:
-        self.store = store
+    def __init__(self, tables, workgroup, session=None) -> None:
+        self.tables = tables
 
     def build_table(self, name: str) -> BuildResult:
         if name == self.fail_table:
             raise RuntimeError(f"Athena query failed: table {name} (simulated)")
         self.built.append(name)
-        return BuildResult(name, 1, self.store.uri(f"business/{name}/run=test/"), 0.01)
+        return BuildResult(name, 1, self.tables.location(BUSINESS, name), 0.01)
 
 
 class Dispatcher:
@@ -196,7 +197,7 @@ def test_blocking_check_failure_fails_the_execution_visibly_and_notifies(
     assert sorted(RecordingEngine.built) == sorted(BUSINESS_TABLES)
     assert execution["status"] == "FAILED"
     assert execution["error"] == "QualityGateFailed"
-    assert "orders.quarantine_rate: 1 of 2 rows quarantined" in execution["cause"]
+    assert "orders.quarantine_rate: 1 of 2 records quarantined" in execution["cause"]
     # And the failure is recorded in the lake and sent to the topic
     (record_key,) = lake_sfn.keys("runs/failures/")
     record = lake_sfn.json(record_key)

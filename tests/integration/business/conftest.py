@@ -23,11 +23,15 @@ from datetime import datetime
 from decimal import Decimal
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
-from olist_assets.core import lake
 from olist_assets.core.contracts import CONTRACTS
+from olist_assets.core.tables import BATCH_COLUMN, CLEAN
+from olist_assets.stores.iceberg.catalogs import default_config
+from olist_assets.stores.iceberg.commits import commit_files
+from olist_assets.stores.iceberg.datafiles import write_data_files
+from olist_assets.stores.iceberg.rewrite import table_schema
+from olist_assets.stores.iceberg.tables import IcebergTables
 from olist_assets.stores.local import LocalStore
 
 
@@ -208,24 +212,47 @@ def tiny_clean_tables() -> dict[str, list[dict]]:
 
 
 def write_clean_layer(
-    store: LocalStore, tables: dict[str, list[dict]], batch: str = "tiny"
+    tables: IcebergTables, rows_by_table: dict[str, list[dict]], batch: str = "tiny"
 ) -> None:
-    """Write each table as one Parquet batch under clean/<table>/ with its contract's schema."""
-    for name, rows in tables.items():
-        table = pa.Table.from_pylist(rows, schema=CONTRACTS[name].arrow_schema)
-        path = store.root / lake.clean_key(name, batch)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, path)
+    """Commit each table's rows as one batch of its Iceberg clean table (created when missing).
+
+    The rows are written as the clean tables hold them (contract columns and `_batch`), one
+    snapshot per table; no ledger is written, since no raw file was landed.
+    """
+    for name, rows in rows_by_table.items():
+        contract = CONTRACTS[name]
+        schema = table_schema(contract)
+        table = tables.create(CLEAN, name, schema, contract.description)
+        data = pa.Table.from_pylist([row | {BATCH_COLUMN: batch} for row in rows], schema=schema)
+        paths = write_data_files(table, schema, data.to_batches())
+        snapshot = table.current_snapshot()
+        base = snapshot.snapshot_id if snapshot else None
+        commit_files(table, base, [], paths, {}, {"olist.operation": "test-fixture"})
+
+
+@pytest.fixture(scope="module")
+def shared_tiny_lake(tmp_path_factory: pytest.TempPathFactory) -> IcebergTables:
+    """The tiny lake, made once for a module's tests that only read it."""
+    folder = tmp_path_factory.mktemp("tiny") / "lake"
+    tables = IcebergTables(default_config(str(folder)), LocalStore(folder))
+    write_clean_layer(tables, tiny_clean_tables())
+    return tables
 
 
 @pytest.fixture
-def tiny_lake(store: LocalStore) -> LocalStore:
-    """A lake whose clean layer holds the twelve hand-built orders."""
-    write_clean_layer(store, tiny_clean_tables())
-    return store
+def tiny_lake(tables: IcebergTables) -> IcebergTables:
+    """A lake whose clean tables hold the twelve hand-built orders."""
+    write_clean_layer(tables, tiny_clean_tables())
+    return tables
 
 
 @pytest.fixture
-def write_clean(store: LocalStore):
-    """Write rows of clean tables into the lake as one more batch (see write_clean_layer)."""
-    return functools.partial(write_clean_layer, store)
+def write_tiny_layer():
+    """Commit the twelve hand-built orders into the clean tables of any lake (local or S3)."""
+    return lambda tables: write_clean_layer(tables, tiny_clean_tables())
+
+
+@pytest.fixture
+def write_clean(tables: IcebergTables):
+    """Commit rows of clean tables into the lake as one more batch (see write_clean_layer)."""
+    return functools.partial(write_clean_layer, tables)

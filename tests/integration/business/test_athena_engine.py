@@ -1,16 +1,23 @@
-"""The Athena adapter under moto: the call sequence of a build and the atomic switch of the table.
+"""The Athena adapter on a moto server: a CTAS's Parquet committed as one Iceberg snapshot.
 
 moto runs the Athena API (query executions, work groups), Glue and S3, but it does not execute SQL.
 `FakeAthenaSql` stands in for that one layer through botocore events on the engine's session: when
-a CTAS is submitted it does what Athena would (create the staging Glue table, write Parquet under
-its external_location) and reports the CTAS row count in GetQueryResults' UpdateCount. Everything
-else (awswrangler's calls, the engine's Glue switch and S3 clean-up) runs against moto as written.
+a CTAS is submitted it does what Athena would (write Parquet shaped like Athena's output under the
+external_location: Hive-style names without extension, INT96 timestamps, no Iceberg field ids; then
+register the CTAS's Glue table) and reports the CTAS row count in GetQueryResults' UpdateCount.
+Everything else (awswrangler's calls, dropping the CTAS table, the pyiceberg commit into the Glue
+catalog, S3 clean-up) runs against moto as written. The server (not `mock_aws`) is needed because
+pyiceberg and pyarrow reach S3 with their own client.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import os
 import re
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import awswrangler as wr
 import boto3
@@ -18,15 +25,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import sqlglot
-from moto import mock_aws
 from moto.athena.models import QueryResults, athena_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.moto_api import state_manager
 from sqlglot import exp
 
+from olist_assets import settings
+from olist_assets.core.business.tables import BUSINESS_TABLES
 from olist_assets.core.checks.business import orders_conserved
+from olist_assets.core.tables import BUSINESS, CLEAN
 from olist_assets.engines.athena_engine import AthenaEngine, EnforcedWorkgroupError
-from olist_assets.stores.s3 import S3Store
+from olist_assets.stores.iceberg.business import INPUTS_PROPERTY
+from olist_assets.stores.iceberg.datafiles import current_files
+from olist_assets.stores.iceberg.maintenance import maintain_table
+from olist_assets.stores.iceberg.tables import IcebergTables, open_tables
 
 pytestmark = pytest.mark.integration
 
@@ -35,13 +47,38 @@ BUCKET = "olist-lake"
 CLEAN_DB = "olist_clean"
 BUSINESS_DB = "olist_business"
 WORKGROUP = "olist"
+ATHENA_FILE = "20261125_170000_00012_x7k2p_5e0c6b0a-3d2f-4c55-9a51-0b1f2e3d4c5b"
+
+
+def ctas_rows(build: int) -> pa.Table:
+    """What the fake CTAS of build `build` returns: a string, a timestamp to the millisecond
+    (Athena's precision), a decimal; rows differ between builds."""
+    return pa.table(
+        {
+            "order_id": [f"o{build}-{i}" for i in range(3)],
+            "purchase_ts": pa.array(
+                [datetime(2018, 1, 5, 10, 0, 0, 123000) + timedelta(hours=i) for i in range(3)],
+                pa.timestamp("ms"),
+            ),
+            "payment_total": pa.array(
+                [Decimal("10.01") * (i + 1) for i in range(3)], pa.decimal128(12, 2)
+            ),
+        }
+    )
+
+
+GLUE_COLUMNS = [
+    {"Name": "order_id", "Type": "string"},
+    {"Name": "purchase_ts", "Type": "timestamp"},
+    {"Name": "payment_total", "Type": "decimal(12,2)"},
+]
 
 
 class FakeAthenaSql:
     """What Athena does with a submitted CTAS, which moto does not: the table and its data."""
 
-    def __init__(self, session: boto3.Session, rows: int = 3) -> None:
-        self.rows = rows
+    def __init__(self, session: boto3.Session) -> None:
+        self.builds = 0
         self.statements: list[str] = []
         self.fail_next = False
         self._failed_query_ids: set[str] = set()
@@ -50,14 +87,19 @@ class FakeAthenaSql:
         session.events.register("after-call.athena.GetQueryExecution", self._status)
         session.events.register("after-call.athena.GetQueryResults", self._update_count)
 
+    @property
+    def rows(self) -> pa.Table:
+        return ctas_rows(self.builds)
+
     def _execute(self, params: dict, **_) -> None:
         sql = params["QueryString"]
         self.statements.append(sql)
         statement = sqlglot.parse_one(sql, read="athena")
         if not isinstance(statement, exp.Create):
             return
+        self.builds += 1
         location = re.search(r"external_location = '([^']+)'", sql).group(1)
-        _put_parquet(location + "20261125_000000_part0.parquet", self.rows)
+        _put_athena_parquet(location + ATHENA_FILE, self.rows)
         if self.fail_next:
             return
         boto3.client("glue", region_name=REGION).create_table(
@@ -65,12 +107,17 @@ class FakeAthenaSql:
             TableInput={
                 "Name": statement.this.name,
                 "TableType": "EXTERNAL_TABLE",
-                "Parameters": {"classification": "parquet"},
+                "Parameters": {"classification": "parquet", "has_encrypted_data": "false"},
                 "StorageDescriptor": {
-                    "Columns": [{"Name": "order_id", "Type": "string"}],
+                    "Columns": GLUE_COLUMNS,
                     "Location": location,
                     "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
                     "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+                    "SerdeInfo": {
+                        "SerializationLibrary": (
+                            "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+                        )
+                    },
                 },
             },
         )
@@ -88,49 +135,50 @@ class FakeAthenaSql:
             }
 
     def _update_count(self, parsed: dict, **_) -> None:
-        parsed["UpdateCount"] = self.rows
+        parsed["UpdateCount"] = self.rows.num_rows
 
 
-def _put_parquet(uri: str, rows: int) -> None:
+def _put_athena_parquet(uri: str, rows: pa.Table) -> None:
+    """Parquet as Athena's CTAS writes it: INT96 timestamps, no field ids, no file extension."""
     bucket, key = uri.removeprefix("s3://").split("/", 1)
     buffer = io.BytesIO()
-    pq.write_table(pa.table({"order_id": [f"o{i}" for i in range(rows)]}), buffer)
+    pq.write_table(rows, buffer, use_deprecated_int96_timestamps=True, compression="gzip")
     boto3.client("s3", region_name=REGION).put_object(
         Bucket=bucket, Key=key, Body=buffer.getvalue()
     )
 
 
 @pytest.fixture
-def aws(monkeypatch):
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        state_manager.set_transition(
-            model_name="athena::execution", transition={"progression": "immediate"}
-        )
-        s3 = boto3.client("s3", region_name=REGION)
-        for bucket in (BUCKET, "olist-athena-results"):
-            s3.create_bucket(Bucket=bucket)
-        glue = boto3.client("glue", region_name=REGION)
-        for database in (CLEAN_DB, BUSINESS_DB):
-            glue.create_database(DatabaseInput={"Name": database})
-        boto3.client("athena", region_name=REGION).create_work_group(
-            Name=WORKGROUP,
-            Configuration={
-                "EnforceWorkGroupConfiguration": False,
-                "ResultConfiguration": {"OutputLocation": "s3://olist-athena-results/"},
-            },
-        )
-        yield
-        state_manager.unset_transition(model_name="athena::execution")
+def lake(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> IcebergTables:
+    """The lake bucket, its Glue databases (as the deployment names them) and the work group."""
+    monkeypatch.setenv(settings.GLUE_DATABASE_CLEAN, CLEAN_DB)
+    monkeypatch.setenv(settings.GLUE_DATABASE_BUSINESS, BUSINESS_DB)
+    state_manager.set_transition(
+        model_name="athena::execution", transition={"progression": "immediate"}
+    )
+    s3 = boto3.client("s3", region_name=REGION)
+    for bucket in (BUCKET, "olist-athena-results"):
+        s3.create_bucket(Bucket=bucket)
+    boto3.client("athena", region_name=REGION).create_work_group(
+        Name=WORKGROUP,
+        Configuration={
+            "EnforceWorkGroupConfiguration": False,
+            "ResultConfiguration": {"OutputLocation": "s3://olist-athena-results/"},
+        },
+    )
+    yield open_tables(f"s3://{BUCKET}/", os.environ)
+    state_manager.unset_transition(model_name="athena::execution")
 
 
 @pytest.fixture
-def session(aws) -> boto3.Session:
+def clean_lake(lake: IcebergTables, write_tiny_layer) -> IcebergTables:
+    """The lake with the tiny clean layer committed (the tables fact_orders reads)."""
+    write_tiny_layer(lake)
+    return lake
+
+
+@pytest.fixture
+def session(lake) -> boto3.Session:
     return boto3.Session(region_name=REGION)
 
 
@@ -140,8 +188,8 @@ def athena(session) -> FakeAthenaSql:
 
 
 @pytest.fixture
-def engine(session, athena) -> AthenaEngine:
-    return AthenaEngine(S3Store(BUCKET, session=session), CLEAN_DB, BUSINESS_DB, WORKGROUP, session)
+def engine(lake, session, athena) -> AthenaEngine:
+    return AthenaEngine(lake, WORKGROUP, session)
 
 
 def glue_table(name: str) -> dict:
@@ -152,7 +200,7 @@ def glue_table(name: str) -> dict:
 
 def keys(prefix: str) -> list[str]:
     listing = boto3.client("s3", region_name=REGION).list_objects_v2(Bucket=BUCKET, Prefix=prefix)
-    return [item["Key"] for item in listing.get("Contents", [])]
+    return sorted(item["Key"] for item in listing.get("Contents", []))
 
 
 def business_tables() -> set[str]:
@@ -160,46 +208,105 @@ def business_tables() -> set[str]:
     return {table["Name"] for table in listing["TableList"]}
 
 
-def test_first_build_runs_one_ctas_into_a_new_prefix_and_publishes_the_table(engine, athena):
+def snapshot_files(tables: IcebergTables, name: str, snapshot_id: int) -> list[str]:
+    table = tables.load(BUSINESS, name)
+    return sorted(f.file_path for f in current_files(table, snapshot_id))
+
+
+def clean_snapshots(tables: IcebergTables, name: str) -> dict[str, int]:
+    """The current snapshot of every clean table a business table reads."""
+    return {
+        f"{CLEAN}.{t}": tables.load(CLEAN, t).current_snapshot().snapshot_id
+        for t in BUSINESS_TABLES[name].reads
+    }
+
+
+def test_a_build_commits_the_ctas_output_as_one_iceberg_snapshot_of_the_glue_table(
+    engine, athena, clean_lake
+):
+    pinned = clean_snapshots(clean_lake, "fact_orders")
+
     result = engine.build_table("fact_orders", run_id="run1")
 
-    # One statement: a CTAS into a staging table, its data under a new run prefix, reading the
-    # deployment's Glue databases (the SQL's `clean.` / `business.` names are mapped).
+    # One statement: a CTAS into a throwaway table, its Parquet under the table's own data/ folder,
+    # reading the deployment's clean database at the snapshots pinned when the build started
     [ctas] = athena.statements
     statement = sqlglot.parse_one(ctas, read="athena")
-    assert (statement.this.db, statement.this.name) == (BUSINESS_DB, "fact_orders__run1")
-    assert f"external_location = 's3://{BUCKET}/business/fact_orders/run=run1/'" in ctas
+    assert (statement.this.db, statement.this.name) == (BUSINESS_DB, "fact_orders__ctas_run1")
+    prefix = f"s3://{BUCKET}/business/fact_orders/data/ctas-run1/"
+    assert f"external_location = '{prefix}'" in ctas
     read = {(t.db, t.name) for t in statement.expression.find_all(exp.Table) if t.db}
     assert {db for db, _ in read} == {CLEAN_DB}
-    assert ("olist_clean", "order_payments") in read
-    # The published table points at the new prefix; the staging table is gone
-    assert glue_table("fact_orders")["StorageDescriptor"]["Location"] == result.location
+    assert (CLEAN_DB, "order_payments") in read
+    for name in BUSINESS_TABLES["fact_orders"].reads:
+        assert f'"{CLEAN_DB}".{name} FOR VERSION AS OF {pinned[f"{CLEAN}.{name}"]}' in ctas
+    # And the Glue table is the Iceberg table, at the metadata of the snapshot the build committed;
+    # the CTAS's own Glue table is gone
+    table = clean_lake.load(BUSINESS, "fact_orders")
+    glue = glue_table("fact_orders")
+    assert glue["Parameters"]["table_type"] == "ICEBERG"
+    assert glue["Parameters"]["metadata_location"] == table.metadata_location
+    assert table.current_snapshot().snapshot_id == result.snapshot_id
     assert business_tables() == {"fact_orders"}
-    assert (result.rows, result.location) == (3, f"s3://{BUCKET}/business/fact_orders/run=run1/")
+    # And that snapshot holds exactly the CTAS's files and records the input snapshots
+    assert [
+        path.removeprefix(prefix)
+        for path in snapshot_files(clean_lake, "fact_orders", result.snapshot_id)
+    ] == [f"{ATHENA_FILE}-us.parquet"]
+    assert result.inputs == pinned
+    summary = table.current_snapshot().summary.additional_properties
+    assert summary[INPUTS_PROPERTY] == table.properties[INPUTS_PROPERTY]
+    assert json.loads(summary[INPUTS_PROPERTY]) == pinned
+    # And its rows read back exactly, timestamps included (INT96 in, microseconds in Iceberg)
+    rows = clean_lake.scan(BUSINESS, "fact_orders").read_all()
+    assert rows.to_pylist() == ctas_rows(1).cast(rows.schema).to_pylist()
+    assert rows.schema.field("purchase_ts").type == pa.timestamp("us")
+    assert (result.rows, result.location) == (3, f"s3://{BUCKET}/business/fact_orders")
 
 
-def test_rebuild_switches_the_table_to_the_new_prefix_then_deletes_the_old(engine):
-    # Given a published build, a stale prefix left by a crashed run, and another table's data
-    engine.build_table("fact_orders", run_id="run1")
-    _put_parquet(f"s3://{BUCKET}/business/fact_orders/run=crashed/part.parquet", 1)
-    _put_parquet(f"s3://{BUCKET}/business/fact_order_items/run=run0/part.parquet", 1)
+def order_ids(tables: IcebergTables, snapshot_id: int | None = None) -> list[str]:
+    rows = tables.scan(BUSINESS, "fact_orders", ["order_id"], snapshot_id).read_all()
+    return sorted(rows.column("order_id").to_pylist())
+
+
+def test_a_rebuild_is_a_new_snapshot_and_maintenance_then_leaves_only_its_files(engine, clean_lake):
+    # Given a published build, a prefix left by a crashed run, and another table's data
+    first = engine.build_table("fact_orders", run_id="run1")
+    crashed = f"s3://{BUCKET}/business/fact_orders/data/ctas-crashed/{ATHENA_FILE}"
+    _put_athena_parquet(crashed, ctas_rows(99))
+    other = f"business/fact_order_items/data/ctas-run0/{ATHENA_FILE}"
+    _put_athena_parquet(f"s3://{BUCKET}/{other}", ctas_rows(0))
 
     # When the table is rebuilt
-    result = engine.build_table("fact_orders", run_id="run2")
+    second = engine.build_table("fact_orders", run_id="run2")
 
-    # Then the one Glue table now reads the new prefix, and only that prefix is left
-    assert glue_table("fact_orders")["StorageDescriptor"]["Location"] == result.location
+    # Then the Glue table points at a new snapshot holding the second build only (the crashed
+    # run's files are never read), and the first build stays readable at its snapshot
+    table = clean_lake.load(BUSINESS, "fact_orders")
+    assert glue_table("fact_orders")["Parameters"]["metadata_location"] == table.metadata_location
+    assert table.snapshot_by_id(second.snapshot_id).parent_snapshot_id == first.snapshot_id
+    assert order_ids(clean_lake) == ctas_rows(2).column("order_id").to_pylist()
+    assert order_ids(clean_lake, first.snapshot_id) == ctas_rows(1).column("order_id").to_pylist()
     assert business_tables() == {"fact_orders"}
-    assert keys("business/fact_orders/") == [
-        "business/fact_orders/run=run2/20261125_000000_part0.parquet"
+
+    # When maintenance runs past the retention of the first build
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    maintain_table(clean_lake, BUSINESS, "fact_orders", timedelta(0), later)
+
+    # Then only the current build's data is left, and the other table's data is untouched
+    assert keys("business/fact_orders/data/") == [
+        f"business/fact_orders/data/ctas-run2/{ATHENA_FILE}-us.parquet"
     ]
-    assert keys("business/fact_order_items/") == ["business/fact_order_items/run=run0/part.parquet"]
+    assert keys("business/fact_order_items/") == [other]
+    assert order_ids(clean_lake) == ctas_rows(2).column("order_id").to_pylist()
 
 
-def test_a_failed_ctas_leaves_the_published_table_and_its_data_untouched(engine, athena):
+def test_a_failed_ctas_leaves_the_published_snapshot_current_and_removes_its_output(
+    engine, athena, clean_lake
+):
     # Given a published build
-    engine.build_table("fact_orders", run_id="run1")
-    published = glue_table("fact_orders")["StorageDescriptor"]["Location"]
+    first = engine.build_table("fact_orders", run_id="run1")
+    published = glue_table("fact_orders")["Parameters"]["metadata_location"]
 
     # When the next CTAS fails after writing part of its output
     athena.fail_next = True
@@ -207,13 +314,15 @@ def test_a_failed_ctas_leaves_the_published_table_and_its_data_untouched(engine,
         engine.build_table("fact_orders", run_id="run2")
 
     # Then readers still see the previous build, and the partial output is removed
-    assert glue_table("fact_orders")["StorageDescriptor"]["Location"] == published
-    assert keys("business/fact_orders/") == [
-        "business/fact_orders/run=run1/20261125_000000_part0.parquet"
-    ]
+    assert glue_table("fact_orders")["Parameters"]["metadata_location"] == published
+    assert clean_lake.load(BUSINESS, "fact_orders").current_snapshot().snapshot_id == (
+        first.snapshot_id
+    )
+    assert order_ids(clean_lake) == ctas_rows(1).column("order_id").to_pylist()
+    assert keys("business/fact_orders/data/ctas-run2/") == []
 
 
-def test_a_work_group_enforcing_its_settings_is_refused_before_any_query(session, athena):
+def test_a_work_group_enforcing_its_settings_is_refused_before_any_query(lake, session, athena):
     # Given a work group that overrides client settings (Athena would reject external_location)
     boto3.client("athena", region_name=REGION).create_work_group(
         Name="enforced",
@@ -222,9 +331,7 @@ def test_a_work_group_enforcing_its_settings_is_refused_before_any_query(session
             "ResultConfiguration": {"OutputLocation": "s3://olist-athena-results/"},
         },
     )
-    engine = AthenaEngine(
-        S3Store(BUCKET, session=session), CLEAN_DB, BUSINESS_DB, "enforced", session
-    )
+    engine = AthenaEngine(lake, "enforced", session)
 
     # When a table is built in it, Then the build stops with the fix, having run nothing
     with pytest.raises(EnforcedWorkgroupError, match="enforce_workgroup_configuration = false"):

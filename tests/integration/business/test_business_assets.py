@@ -8,11 +8,18 @@ import dagster as dg
 import pytest
 
 from olist_assets.core.business.tables import BUSINESS_TABLES
+from olist_assets.core.tables import BUSINESS, CLEAN
 from olist_assets.defs.business import business_assets, business_checks, business_key
 from olist_assets.defs.clean import clean_key
 from olist_assets.defs.resources import LakeResource
+from olist_assets.stores.iceberg.tables import IcebergTables
 
 pytestmark = pytest.mark.integration
+
+
+def snapshot_of(tables: IcebergTables, namespace: str, name: str) -> str:
+    """A table's current snapshot id, as the asset metadata shows it."""
+    return str(tables.load(namespace, name).current_snapshot().snapshot_id)
 
 
 def test_each_business_asset_depends_on_the_tables_its_sql_reads():
@@ -30,7 +37,7 @@ def test_each_business_asset_depends_on_the_tables_its_sql_reads():
 
 def test_materializing_the_business_group_publishes_tables_metadata_and_passing_checks(tiny_lake):
     # Given the tiny clean layer and the business assets with their checks
-    resources = {"lake": LakeResource(url=str(tiny_lake.root))}
+    resources = {"lake": LakeResource(url=tiny_lake.store.url)}
 
     # When they are materialized in one run
     result = dg.materialize(
@@ -50,6 +57,12 @@ def test_materializing_the_business_group_publishes_tables_metadata_and_passing_
     schema = orders["dagster/column_schema"].value
     assert "reconciliation_status" in {c.name for c in schema.columns}
     assert "| o05" in orders["preview"].value
+    # And it names the snapshot it committed and the clean snapshots it read
+    reads = BUSINESS_TABLES["fact_orders"].reads
+    assert orders["input_snapshots"].value == {
+        f"{CLEAN}.{name}": snapshot_of(tiny_lake, CLEAN, name) for name in reads
+    }
+    assert orders["snapshot_id"].value == snapshot_of(tiny_lake, BUSINESS, "fact_orders")
     # And every check ran and passed
     evaluations = result.get_asset_check_evaluations()
     assert len(evaluations) == len(business_checks)
@@ -66,7 +79,7 @@ def test_a_failing_blocking_check_stops_the_tables_downstream(tiny_lake, write_c
         "payment_value": Decimal("12.34"),
     }
     write_clean({"order_payments": [orphan]}, batch="orphan")
-    resources = {"lake": LakeResource(url=str(tiny_lake.root))}
+    resources = {"lake": LakeResource(url=tiny_lake.store.url)}
 
     # When the business group is materialized with its checks
     result = dg.materialize(

@@ -1,6 +1,6 @@
 """On a generated Olist-shaped dataset, the business totals equal pandas computed on the clean layer.
 
-The pandas side is written independently of the SQL: it reads the clean Parquet and applies the
+The pandas side is written independently of the SQL: it reads the clean tables and applies the
 rules of issue 3 (payments per order, revenue without canceled and unavailable orders, dates for
 lateness, people by customer_unique_id).
 """
@@ -17,9 +17,11 @@ from olist_assets.core.business.tables import build_stages
 from olist_assets.core.checks.business import business_checks
 from olist_assets.core.cleaning import refresh_table
 from olist_assets.core.contracts import CONTRACTS
-from olist_assets.core.reading import read_table
+from olist_assets.core.tables import BATCH_COLUMN, CLEAN
 from olist_assets.engines.duckdb_engine import DuckDBEngine
 from olist_assets.generator.dataset import generate_dataset
+from olist_assets.stores.iceberg.catalogs import default_config
+from olist_assets.stores.iceberg.tables import IcebergTables
 from olist_assets.stores.local import LocalStore
 
 SCALE = 0.05
@@ -32,16 +34,17 @@ def built(tmp_path_factory) -> tuple[DuckDBEngine, dict[str, pd.DataFrame]]:
     folder = tmp_path_factory.mktemp("generated")
     generate_dataset(folder / "csv", SCALE, seed=11)
     store = LocalStore(folder / "lake")
+    tables = IcebergTables(default_config(str(store.root)), store)
     for contract in CONTRACTS.values():
         key = lake.raw_key(contract.name, contract.file_name)
         store.put_file(key, folder / "csv" / contract.file_name)
-        refresh_table(store, contract)
-    engine = DuckDBEngine(store)
+        refresh_table(store, tables, contract)
+    engine = DuckDBEngine(tables)
     for stage in build_stages():
         for name in stage:
             engine.build_table(name)
     clean = {
-        name: read_table(store, lake.table_prefix(lake.CLEAN, name)).to_pandas()
+        name: tables.scan(CLEAN, name).read_all().drop_columns([BATCH_COLUMN]).to_pandas()
         for name in ("orders", "customers", "order_items", "order_payments", "sellers")
     }
     return engine, clean

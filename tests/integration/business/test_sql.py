@@ -17,7 +17,9 @@ from olist_assets.core.business.tables import (
     sql_for,
 )
 from olist_assets.core.contracts import CONTRACTS
+from olist_assets.core.tables import BUSINESS
 from olist_assets.engines.duckdb_engine import DuckDBEngine, MissingInputError
+from olist_assets.stores.iceberg.datafiles import current_files
 
 TABLES = list(BUSINESS_TABLES)
 
@@ -134,24 +136,32 @@ def test_building_before_the_tables_read_exist_names_what_is_missing(tiny_lake):
         DuckDBEngine(tiny_lake).build_table("customer_rfm")
 
 
-def test_a_rebuild_replaces_the_single_published_object_and_removes_strays(tiny_lake):
-    # Given a published table and a stray copy of it left under its prefix
+def test_a_rebuild_replaces_the_table_in_one_snapshot_and_a_stray_file_is_never_read(tiny_lake):
+    # Given a published table and a stray copy of its data file left under its data/ folder
     first = DuckDBEngine(tiny_lake).build_table("fact_orders")
-    with tiny_lake.local_copy("business/fact_orders/fact_orders.parquet") as path:
-        tiny_lake.put_file("business/fact_orders/part-old.parquet", path)
+    table = tiny_lake.load(BUSINESS, "fact_orders")
+    [published] = [f.file_path for f in current_files(table, first.snapshot_id)]
+    with table.io.new_input(published).open() as source:
+        stray = f"{first.location}/data/part-old.parquet"
+        with table.io.new_output(stray).create() as out:
+            out.write(source.read())
     engine = DuckDBEngine(tiny_lake)
-    assert engine.query("SELECT count(*) AS n FROM business.fact_orders").to_pylist() == [{"n": 24}]
+    assert engine.query("SELECT count(*) AS n FROM business.fact_orders").to_pylist() == [{"n": 12}]
 
     # When the table is rebuilt
     second = engine.build_table("fact_orders")
 
-    # Then only the one published object is left, and readers see each order once
-
-    assert [i.key for i in tiny_lake.list("business/fact_orders/")] == [
-        "business/fact_orders/fact_orders.parquet"
-    ]
+    # Then one new snapshot, after the first, holds only the new build's file
+    table.refresh()
+    [rebuilt] = [f.file_path for f in current_files(table, second.snapshot_id)]
+    assert rebuilt not in (published, stray) and rebuilt.startswith(f"{second.location}/data/")
+    assert table.current_snapshot().snapshot_id == second.snapshot_id
+    assert table.snapshot_by_id(second.snapshot_id).parent_snapshot_id == first.snapshot_id
     assert first.location == second.location
+    # And readers see each order once, now and at the first build's snapshot
     assert engine.query("SELECT count(*) AS n FROM business.fact_orders").to_pylist() == [{"n": 12}]
+    before = tiny_lake.scan(BUSINESS, "fact_orders", ["order_id"], first.snapshot_id).read_all()
+    assert before.num_rows == 12
 
 
 @pytest.mark.parametrize("name", list(CONTRACTS))

@@ -15,20 +15,29 @@ import pytest
 
 from olist_assets.core.business.tables import BUSINESS_TABLES, build_stages
 from olist_assets.core.checks.business import business_checks
+from olist_assets.core.tables import BUSINESS
 from olist_assets.engines.duckdb_engine import DuckDBEngine
-from olist_assets.stores.local import LocalStore
+from olist_assets.stores.iceberg.business import publish_build
+from olist_assets.stores.iceberg.datafiles import new_data_path
+from olist_assets.stores.iceberg.tables import IcebergTables
 
 D = Decimal
 JAN, FEB, MAR, APR = date(2018, 1, 1), date(2018, 2, 1), date(2018, 3, 1), date(2018, 4, 1)
 
 
-@pytest.fixture
-def engine(tiny_lake: LocalStore) -> DuckDBEngine:
-    engine = DuckDBEngine(tiny_lake)
+def built(tables: IcebergTables) -> DuckDBEngine:
+    """An engine over the lake, every business table built."""
+    engine = DuckDBEngine(tables)
     for stage in build_stages():
         for name in stage:
             engine.build_table(name)
     return engine
+
+
+@pytest.fixture(scope="module")
+def engine(shared_tiny_lake: IcebergTables) -> DuckDBEngine:
+    """The business tables built once over the tiny lake, for the tests that only read them."""
+    return built(shared_tiny_lake)
 
 
 def rows(engine: DuckDBEngine, table: str, columns: str) -> list[tuple]:
@@ -225,16 +234,18 @@ def test_every_business_check_passes_on_the_tiny_dataset(engine):
         ),
     ],
 )
-def test_a_check_fails_when_its_table_is_wrong(
-    tiny_lake, engine, tmp_path, table, tampered, failing
-):
-    # Given a business table republished with a defect
+def test_a_check_fails_when_its_table_is_wrong(tiny_lake, tmp_path, table, tampered, failing):
+    # Given a business table republished (a new snapshot) with a defect
+    engine = built(tiny_lake)
     path = tmp_path / "tampered.parquet"
     source = f"(SELECT * FROM business.{table}) AS t"
     engine.connection.execute(
         f"COPY ({tampered.replace('FROM t', f'FROM {source}')}) TO '{path}' (FORMAT parquet)"
     )
-    tiny_lake.put_file(f"business/{table}/{table}.parquet", path)
+    target = new_data_path(tiny_lake.location(BUSINESS, table))
+    with tiny_lake.file_io(target).new_output(target).create() as out:
+        out.write(path.read_bytes())
+    publish_build(tiny_lake, table, BUSINESS_TABLES[table].description, [target], inputs={})
 
     # When the checks run on a fresh engine
     outcomes = business_checks(DuckDBEngine(tiny_lake))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from olist_assets.core import lake
-from olist_assets.stores.local import LocalStore
+from olist_assets.core.business.tables import BUSINESS_TABLES
+from olist_assets.core.tables import BUSINESS
+from olist_assets.stores.iceberg.business import publish_build
+from olist_assets.stores.iceberg.datafiles import new_data_path
+from olist_assets.stores.iceberg.tables import IcebergTables
 
 MONEY = pa.decimal128(18, 2)
 JAN, FEB, MAR = dt.date(2018, 1, 1), dt.date(2018, 2, 1), dt.date(2018, 3, 1)
@@ -112,15 +114,16 @@ def business_tables() -> dict[str, pa.Table]:
     }
 
 
-def write_business_tables(store: LocalStore, tables: dict[str, pa.Table]) -> None:
-    for name, table in tables.items():
-        path = Path(store.root) / lake.business_prefix(name) / "part-0.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, path)
+def write_business_tables(tables: IcebergTables, business: dict[str, pa.Table]) -> None:
+    """Publish each table as a build of its Iceberg business table (one snapshot each)."""
+    for name, rows in business.items():
+        path = new_data_path(tables.location(BUSINESS, name))
+        with tables.file_io(path).new_output(path).create() as out:
+            pq.write_table(rows, out)
+        publish_build(tables, name, BUSINESS_TABLES[name].description, [path], inputs={})
 
 
 @pytest.fixture
-def business_lake(tmp_path: Path) -> LocalStore:
-    store = LocalStore(tmp_path / "lake")
-    write_business_tables(store, business_tables())
-    return store
+def business_lake(tables: IcebergTables) -> IcebergTables:
+    write_business_tables(tables, business_tables())
+    return tables

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,7 +11,6 @@ from datetime import UTC, datetime
 import boto3
 import dagster as dg
 import pytest
-from moto import mock_aws
 
 from olist_assets.aws.events import ObjectCreated
 from olist_assets.aws.landing import Landing, land_object
@@ -22,7 +22,7 @@ from olist_assets.defs.production_runs import (
     production_runs_enabled,
 )
 from olist_assets.defs.resources import LakeResource
-from olist_assets.stores.s3 import S3Store
+from olist_assets.stores.iceberg.tables import open_tables
 
 BUCKET = "olist-prod-lake"
 REGION = "us-east-1"
@@ -57,30 +57,26 @@ class Production:
 
 
 @pytest.fixture
-def production(monkeypatch: pytest.MonkeyPatch) -> Iterator[Production]:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        session = boto3.Session(region_name=REGION)
-        session.client("s3").create_bucket(Bucket=BUCKET)
-        session.client("glue").create_database(DatabaseInput={"Name": "olist_clean"})
-        machine = session.client("stepfunctions").create_state_machine(
-            name="refresh",
-            definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
-            roleArn="arn:aws:iam::123456789012:role/refresh",
-        )
-        landing = Landing(
-            store=S3Store(BUCKET, session=session),
-            glue=session.client("glue"),
-            sfn=session.client("stepfunctions"),
-            clean_database="olist_clean",
-            state_machine_arn=machine["stateMachineArn"],
-            debounce_seconds=60,
-            code_version="test-1",
-        )
-        yield Production(landing, build_production_runs_sensor(enabled=False))
+def production(moto_server: str) -> Iterator[Production]:
+    """The lake bucket on a moto server (pyiceberg reaches S3 with its own client), its tables in
+    moto's Glue catalog, and a state machine that does nothing."""
+    session = boto3.Session(region_name=REGION)
+    session.client("s3").create_bucket(Bucket=BUCKET)
+    machine = session.client("stepfunctions").create_state_machine(
+        name="refresh",
+        definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
+        roleArn="arn:aws:iam::123456789012:role/refresh",
+    )
+    tables = open_tables(f"s3://{BUCKET}/", os.environ, session=session)
+    landing = Landing(
+        store=tables.store,
+        tables=tables,
+        sfn=session.client("stepfunctions"),
+        state_machine_arn=machine["stateMachineArn"],
+        debounce_seconds=60,
+        code_version="test-1",
+    )
+    yield Production(landing, build_production_runs_sensor(enabled=False))
 
 
 def _by_key(events) -> dict[str, dg.AssetMaterialization | dg.AssetObservation]:

@@ -1,20 +1,21 @@
-"""The storage port: a local folder and an S3 prefix (moto) behave the same for the core."""
+"""The storage port: a local folder and an S3 prefix (a moto server) behave the same for the core,
+and so do the Iceberg tables over them (a SQL catalog in the folder, the Glue catalog for S3)."""
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterator
 from datetime import datetime
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from olist_assets.core import lake
 from olist_assets.core.cleaning import refresh_table
 from olist_assets.core.contracts import CONTRACTS
-from olist_assets.core.reading import read_table
 from olist_assets.core.storage import Store
+from olist_assets.settings import catalog_config
+from olist_assets.stores.iceberg.tables import IcebergTables
 from olist_assets.stores.local import LocalStore
 from olist_assets.stores.locations import open_store
 from olist_assets.stores.s3 import S3Store
@@ -24,19 +25,11 @@ SPACED_KEY = "raw/orders/olist orders dataset 2018 09.csv"
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
-    """A moto-mocked AWS account with the lake bucket."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        session = boto3.Session(region_name="us-east-1")
-        session.client("s3").create_bucket(Bucket=BUCKET)
-        yield session
+def aws(moto_server: str) -> boto3.Session:
+    """An AWS account on a moto server with the lake bucket (pyarrow's S3 client needs a server)."""
+    session = boto3.Session(region_name="us-east-1")
+    session.client("s3").create_bucket(Bucket=BUCKET)
+    return session
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -45,6 +38,12 @@ def any_store(request: pytest.FixtureRequest, tmp_path) -> Store:
         return LocalStore(tmp_path / "lake")
     session = request.getfixturevalue("aws")
     return S3Store(BUCKET, "lakes/test", session=session)
+
+
+@pytest.fixture
+def any_lake(any_store: Store) -> IcebergTables:
+    """The store's Iceberg tables, in the catalog its URL calls for."""
+    return IcebergTables(catalog_config(any_store.url, os.environ), any_store)
 
 
 def test_written_bytes_read_back_whole_and_streamed(any_store):
@@ -57,10 +56,10 @@ def test_written_bytes_read_back_whole_and_streamed(any_store):
 
 
 def test_rewriting_a_key_replaces_its_bytes(any_store):
-    any_store.write_bytes("manifests/sellers.json", b"{}")
-    any_store.write_bytes("manifests/sellers.json", b'{"table": "sellers"}')
+    any_store.write_bytes("runs/refresh/latest_request.json", b"{}")
+    any_store.write_bytes("runs/refresh/latest_request.json", b'{"execution": "e2"}')
 
-    assert any_store.read_bytes("manifests/sellers.json") == b'{"table": "sellers"}'
+    assert any_store.read_bytes("runs/refresh/latest_request.json") == b'{"execution": "e2"}'
 
 
 def test_put_file_uploads_a_local_file(any_store, tmp_path):
@@ -177,32 +176,46 @@ def test_cleaning_gives_the_same_table_on_a_local_folder_and_on_s3(aws, tmp_path
         "d1b65fc7debc3361ea86b5f14c68d2e2,bad,são paulo,SP",
     )
     key = lake.raw_key("sellers", "olist_sellers_dataset 2018 09.csv")
-    tables = []
+    rows = []
     for each in (LocalStore(tmp_path / "lake"), S3Store(BUCKET, "lake", session=aws)):
+        tables = IcebergTables(catalog_config(each.url, os.environ), each)
         each.write_bytes(key, text.encode())
-        (record,) = refresh_table(each, CONTRACTS["sellers"]).ingested
-        assert (record.rows_clean, record.rows_quarantined) == (2, 1)
-        assert not refresh_table(each, CONTRACTS["sellers"]).changed
-        tables.append(read_table(each, lake.table_prefix(lake.CLEAN, "sellers")))
-    local, s3 = tables
-    assert local.equals(s3)
+        (entry,) = refresh_table(each, tables, CONTRACTS["sellers"]).landed
+        assert (entry.rows_clean, entry.rows_quarantined) == (2, 1)
+        assert not refresh_table(each, tables, CONTRACTS["sellers"]).changed
+        rows.append(tables.scan(lake.CLEAN, "sellers").read_all())
+    local, s3 = rows
+    assert local.num_rows == 2 and local.equals(s3)
 
 
-def test_relanding_identical_bytes_makes_that_file_the_newest_on_either_backend(
-    any_store, olist_csv
+def test_a_dated_drop_wins_over_the_undated_file_whatever_the_landing_order_on_either_backend(
+    any_lake, olist_csv
 ):
+    store = any_lake.store
+
     def land(file_name: str, city: str) -> None:
         row = f'"3442f8959a84dea7ee197c632cb2df15","13023",{city},SP'
-        any_store.write_bytes(
-            lake.raw_key("sellers", file_name), olist_csv("sellers", row).encode()
+        store.write_bytes(lake.raw_key("sellers", file_name), olist_csv("sellers", row).encode())
+        refresh_table(store, any_lake, CONTRACTS["sellers"])
+
+    def cities() -> list[str]:
+        return (
+            any_lake.scan(lake.CLEAN, "sellers", ["seller_city"])
+            .read_all()["seller_city"]
+            .to_pylist()
         )
-        refresh_table(any_store, CONTRACTS["sellers"])
 
-    land("olist_sellers_dataset.csv", "campinas")
+    # Given a September drop, then the undated file landing after it
     land("olist_sellers_dataset_2018-09.csv", "sorocaba")
-    if isinstance(any_store, S3Store):
-        time.sleep(1.1)  # S3 landing times have a resolution of one second
+    land("olist_sellers_dataset.csv", "campinas")
+    assert cities() == ["sorocaba"]
+    snapshots = len(any_lake.load(lake.CLEAN, "sellers").snapshots())
+
+    # When the undated file's very bytes land again, later still
+    if isinstance(store, S3Store):
+        time.sleep(1.1)  # S3 modification times have a resolution of one second
     land("olist_sellers_dataset.csv", "campinas")
 
-    cities = read_table(any_store, lake.table_prefix(lake.CLEAN, "sellers"))["seller_city"]
-    assert cities.to_pylist() == ["campinas"]
+    # Then the dated drop still wins the key, and the same content committed nothing
+    assert cities() == ["sorocaba"]
+    assert len(any_lake.load(lake.CLEAN, "sellers").snapshots()) == snapshots

@@ -8,7 +8,7 @@ import pytest
 from dagster_server import DagsterUI
 
 from olist_assets.report.document import write_report
-from olist_assets.stores.locations import open_store
+from olist_assets.stores.iceberg.tables import open_tables
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -26,7 +26,7 @@ def test_the_report_renders_offline_without_console_errors(
     dagster_ui: DagsterUI, browser, screenshots: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "report.html"
-    write_report(open_store(dagster_ui.lake), out)
+    write_report(open_tables(str(dagster_ui.lake), {}), str(dagster_ui.lake), out)
     page = browser.new_page()
     page.set_viewport_size({"width": 1200, "height": 2000})
     problems: list[str] = []

@@ -12,7 +12,9 @@ from olist_assets.core import lake
 from olist_assets.core.checks.clean import primary_key_unique, row_conservation
 from olist_assets.core.cleaning import refresh_table
 from olist_assets.core.contracts import CONTRACTS, contract_for_file
-from olist_assets.core.reading import read_table
+from olist_assets.core.tables import BATCH_COLUMN
+from olist_assets.stores.iceberg.catalogs import default_config
+from olist_assets.stores.iceberg.tables import IcebergTables
 from olist_assets.stores.local import LocalStore
 
 pytestmark = pytest.mark.real_data
@@ -36,24 +38,35 @@ HEAD_FILES = [
 PAYMENTS_SHA256 = "4f713964f2815dbbaa40b9488268c55aac3627bfce5aa96cf58d1f3616de3cc0"
 
 
+def new_lake(folder: Path) -> IcebergTables:
+    store = LocalStore(folder)
+    return IcebergTables(default_config(str(folder)), store)
+
+
+def land(tables: IcebergTables, path: Path) -> None:
+    """Put a real file in its table's raw folder and commit it to its clean table."""
+    contract = contract_for_file(path.name)
+    tables.store.put_file(lake.raw_key(contract.name, path.name), path)
+    refresh_table(tables.store, tables, contract)
+
+
 @pytest.fixture(scope="module")
-def full_lake(real_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
+def full_lake(real_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> IcebergTables:
     """A lake holding the four real full files, landed and cleaned."""
-    store = LocalStore(tmp_path_factory.mktemp("real-full"))
+    tables = new_lake(tmp_path_factory.mktemp("real-full"))
     for name in FULL_FILES:
-        contract = contract_for_file(name)
-        store.put_file(lake.raw_key(contract.name, name), real_dir / "full" / name)
-        refresh_table(store, contract)
-    return store
+        land(tables, real_dir / "full" / name)
+    return tables
 
 
-def clean(store: LocalStore, table: str):
-    return read_table(store, lake.table_prefix(lake.CLEAN, table))
+def clean(tables: IcebergTables, table: str):
+    return tables.scan(lake.CLEAN, table).read_all()
 
 
-def ledger(store: LocalStore, table: str):
-    (record,) = refresh_table(store, CONTRACTS[table]).manifest.batches.values()
-    return record
+def ledger(tables: IcebergTables, table: str):
+    """The one batch of the table's ledger."""
+    (entry,) = tables.state(CONTRACTS[table]).ledger.batches.values()
+    return entry
 
 
 def test_payments_give_103886_rows_over_99440_orders_summing_exactly(full_lake):
@@ -94,7 +107,14 @@ def test_translation_gives_71_rows_keyed_by_product_category_name(full_lake):
     translation = clean(full_lake, "product_category_translation")
 
     assert translation.num_rows == 71
-    assert translation.column_names == ["product_category_name", "product_category_name_english"]
+    assert translation.column_names == [
+        "product_category_name",
+        "product_category_name_english",
+        BATCH_COLUMN,
+    ]
+    assert set(translation[BATCH_COLUMN].to_pylist()) == {
+        "product_category_translation/product_category_name_translation.csv"
+    }
 
 
 @pytest.mark.parametrize("file_name", FULL_FILES)
@@ -112,26 +132,26 @@ def test_full_files_are_cleaned_without_quarantine_or_duplicates(full_lake, file
 
 @pytest.mark.parametrize("file_name", HEAD_FILES)
 def test_head_files_are_cleaned_without_quarantine(real_dir, tmp_path, file_name):
-    store = LocalStore(tmp_path)
+    tables = new_lake(tmp_path / "lake")
     contract = contract_for_file(file_name)
-    store.put_file(lake.raw_key(contract.name, file_name), real_dir / "heads" / file_name)
 
-    record = ledger(store, contract.name)
+    land(tables, real_dir / "heads" / file_name)
 
+    record = ledger(tables, contract.name)
     assert record.rows_quarantined == 0
     assert record.rows_read == record.rows_clean + record.rows_duplicate
-    assert row_conservation(store, contract).passed
+    assert row_conservation(tables, contract).passed
 
 
 def test_reviews_head_keeps_multi_line_comments_whole(real_dir, tmp_path):
-    store = LocalStore(tmp_path)
-    name = "olist_order_reviews_dataset.csv"
-    store.put_file(lake.raw_key("order_reviews", name), real_dir / "heads" / name)
-    physical_lines = (real_dir / "heads" / name).read_bytes().count(b"\n")
+    tables = new_lake(tmp_path / "lake")
+    path = real_dir / "heads" / "olist_order_reviews_dataset.csv"
+    physical_lines = path.read_bytes().count(b"\n")
 
-    record = ledger(store, "order_reviews")
+    land(tables, path)
 
-    messages = clean(store, "order_reviews")["review_comment_message"].drop_null().to_pylist()
+    record = ledger(tables, "order_reviews")
+    messages = clean(tables, "order_reviews")["review_comment_message"].drop_null().to_pylist()
     multi_line = [message for message in messages if "\n" in message]
     assert multi_line
     assert record.rows_read == physical_lines - 1 - sum(m.count("\n") for m in multi_line)
