@@ -100,6 +100,9 @@ def record_events(
                 "rows_clean": int(record.get("rows_clean", 0)),
                 "rows_quarantined": int(record.get("rows_quarantined", 0)),
                 "rows_deduplicated": int(record.get("rows_duplicate", 0)),
+                "rows_superseded": int(record.get("rows_superseded", 0)),
+                "snapshot_id": str(record.get("snapshot_id") or ""),
+                "concurrent_commits_retried": int(record.get("commit_conflicts", 0)),
                 "duration_seconds": float(record.get("duration_s", 0.0)),
                 "outputs": dg.MetadataValue.json(list(record.get("outputs", []))),
             },
@@ -118,6 +121,10 @@ def build_events(record: Mapping[str, Any], record_uri: str) -> list[dg.AssetMat
                 "build_seconds": float(record.get("duration_seconds", 0.0)),
                 "location": dg.MetadataValue.path(record["location"]),
                 "execution": record.get("execution") or "",
+                "snapshot_id": str(record.get("snapshot_id") or ""),
+                "input_snapshots": dg.MetadataValue.json(
+                    {name: str(snapshot) for name, snapshot in (record.get("inputs") or {}).items()}
+                ),
                 "code_version": record.get("code_version") or "",
                 "finished_at": record.get("finished_at") or "",
                 "run_record": dg.MetadataValue.path(record_uri),
