@@ -7,7 +7,6 @@ the landing Lambda for the single file it was told about.
 from __future__ import annotations
 
 import hashlib
-import posixpath
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from olist_assets.core import lake
 from olist_assets.core.contracts import TableContract
 from olist_assets.core.dedup import Deduplicator, parquet_row_hashes
 from olist_assets.core.hashing import HashingReader
+from olist_assets.core.landing import raw_zone
 from olist_assets.core.manifest import BatchRecord, TableManifest, load_manifest, save_manifest
 from olist_assets.core.parsing import DEFAULT_CHUNK_ROWS, Reject, read_chunks
 from olist_assets.core.storage import Store
@@ -56,7 +56,7 @@ def refresh_table(
     raw_keys: list[str] | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> RefreshResult:
-    """Ingest the table's new or changed raw files (all under raw/<table>/ unless given) and publish."""
+    """Ingest the table's new or changed raw files (all its batches in raw/ unless given) and publish."""
     manifest = load_manifest(store, contract.name)
     removed = _forget_missing_batches(store, manifest) if raw_keys is None else []
     keys, ignored = (raw_keys, []) if raw_keys is not None else raw_files(store, contract)
@@ -78,11 +78,11 @@ def refresh_table(
 
 
 def raw_files(store: Store, contract: TableContract) -> tuple[list[str], list[str]]:
-    """Raw keys of this table, oldest landing first, and the keys in its folder that are not its files."""
-    found = store.list(lake.table_prefix(lake.RAW, contract.name))
-    ours = [info for info in found if contract.matches_file(posixpath.basename(info.key))]
-    ignored = [info.key for info in found if info not in ours]
-    return [info.key for info in sorted(ours, key=lambda info: (info.modified, info.key))], ignored
+    """Raw keys of this table's batches, oldest landing first, and raw keys refused for it, with why."""
+    zone = raw_zone(store)
+    ours = [a for a in zone.admitted if a.batch.table == contract.name]
+    refused = [lake.raw_key(r.message) for r in zone.rejected if r.table == contract.name]
+    return [lake.raw_key(a.key) for a in sorted(ours, key=lambda a: (a.at, a.key))], refused
 
 
 def ingest_batch(
@@ -92,7 +92,7 @@ def ingest_batch(
     info = store.info(raw_key)
     if info is None:
         raise FileNotFoundError(f"{raw_key}: no such raw file in {store.url}")
-    file_name = posixpath.basename(raw_key)
+    file_name = raw_key.removeprefix(f"{lake.RAW}/")
     batch = lake.batch_name(raw_key)
     counts = {"read": 0, "clean": 0, "quarantined": 0, "duplicate": 0}
     with tempfile.TemporaryDirectory(prefix="olist-ingest-") as folder:
@@ -147,7 +147,8 @@ def publish_table(store: Store, contract: TableContract, manifest: TableManifest
         record.published_signature = signature
         seen = np.concatenate([seen, keys[keep]])
     for info in store.list(lake.table_prefix(lake.CLEAN, contract.name)):
-        if lake.batch_name(info.key.removesuffix(".parquet")) not in manifest.batches:
+        batch = info.key.removeprefix(lake.table_prefix(lake.CLEAN, contract.name))
+        if batch.removesuffix(".parquet") not in manifest.batches:
             store.delete(info.key)
     save_manifest(store, manifest)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
-
 RAW = "raw"
 CLEAN = "clean"
 QUARANTINE = "quarantine"
@@ -15,14 +13,15 @@ RUNS = "runs"
 ZONES = (RAW, CLEAN, QUARANTINE, BUSINESS, STAGING, MANIFESTS, RUNS)
 
 
-def raw_key(table: str, file_name: str) -> str:
-    """Where a landed source file lives, byte for byte as received."""
-    return f"{RAW}/{table}/{file_name}"
+def raw_key(path: str) -> str:
+    """Where a landed file lives: `raw/<its path in the landing folder>`, byte for byte as received."""
+    return f"{RAW}/{path}"
 
 
-def batch_name(file_name: str) -> str:
-    """The batch a raw file becomes: its name without `.csv`, one Parquet file per batch."""
-    return posixpath.basename(file_name).removesuffix(".csv")
+def batch_name(raw_key: str) -> str:
+    """The batch a raw file becomes: its path under raw/ without `.csv`, one Parquet file per batch
+    (`raw/2018-09/x.csv` -> `2018-09/x`), so same-named files in two folders are two batches."""
+    return raw_key.removeprefix(f"{RAW}/").removesuffix(".csv")
 
 
 def table_prefix(zone: str, table: str) -> str:

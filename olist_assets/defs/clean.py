@@ -33,10 +33,8 @@ def build_clean_asset(contract: TableContract) -> dg.AssetsDefinition:
             f"{contract.name}: ingested {[b.batch for b in result.ingested]}, "
             f"removed {result.removed}, {result.manifest.rows} rows"
         )
-        for key in result.ignored:
-            context.log.warning(
-                f"{key} is not a {contract.file_name} file (nor a dated drop): ignored"
-            )
+        for refused in result.ignored:
+            context.log.warning(f"left out of {contract.name}: {refused}")
         return dg.MaterializeResult(metadata=_metadata(store, contract, result))
 
     return clean_table

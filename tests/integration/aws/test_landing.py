@@ -14,21 +14,17 @@ from olist_assets import settings
 from olist_assets.aws.config import ConfigurationError
 from olist_assets.core import lake
 from olist_assets.core.cleaning import refresh_table
-from olist_assets.core.contracts import CONTRACTS, contract_for_file
+from olist_assets.core.contracts import CONTRACTS
 from olist_assets.stores.local import LocalStore
 from olist_assets.stores.locations import open_store
 
 pytestmark = pytest.mark.integration
 
-SPACED_NAME = "product_category_name_translation 2024.csv"
-SPACED = f"raw/product_category_translation/{SPACED_NAME}"
-
 
 def raw_layout(file_name: str, index: int) -> str:
-    """Alternate the two accepted layouts: raw/<file> and raw/<table>/<file>."""
-    if index % 2:
-        return f"{lake.RAW}/{file_name}"
-    return lake.raw_key(contract_for_file(file_name).name, file_name)
+    """Alternate top-level files and files in subfolders, one of them with spaces in its name."""
+    folder = ["", "incoming/", "drops 2024/"][index % 3]
+    return lake.raw_key(f"{folder}{file_name}")
 
 
 def land(lake_aws, key, context, template="s3_object_created.json", **override) -> dict:
@@ -48,16 +44,13 @@ def parquet_tables(store, table: str, zone: str = lake.CLEAN) -> dict[str, objec
 def test_landing_writes_the_clean_layer_the_local_clean_asset_writes(
     lake_aws, generated, context, tmp_path
 ) -> None:
-    # Given a generated dataset under raw/ (both layouts, one name with a space), and locally
-    files = dict(generated)
-    files[SPACED_NAME] = files.pop("product_category_name_translation.csv")
-    names = sorted(name for name in files if name != SPACED_NAME)
-    keys = [raw_layout(name, i) for i, name in enumerate(names)] + [SPACED]
+    # Given a generated dataset under raw/ (in subfolders too, one with a space), and locally
+    keys = [raw_layout(name, i) for i, name in enumerate(sorted(generated))]
     local = LocalStore(tmp_path / "lake")
     for key in keys:
         name = key.rsplit("/", 1)[1]
-        lake_aws.put(key, files[name])
-        local.write_bytes(lake.raw_key(contract_for_file(name).name, name), files[name])
+        lake_aws.put(key, generated[name])
+        local.write_bytes(key, generated[name])
 
     # When S3 notifies the landing function of each, in both event shapes
     templates = ["s3_object_created.json", "eventbridge_object_created.json"]
@@ -214,10 +207,14 @@ def test_bad_file_is_rejected_and_the_table_keeps_its_clean_rows(
 @pytest.mark.parametrize(
     ("key", "reason"),
     [
-        ("raw/olist_marketing_leads.csv", "is not an Olist file"),
+        ("raw/olist_marketing_leads.csv", "'olist_marketing_leads.csv' matches no table"),
         ("landing/olist_sellers_dataset.csv", "not under the lake's raw/ prefix"),
-        ("raw/orders/olist_sellers_dataset.csv", "is a sellers file but was put in raw/orders/"),
-        ("raw/2018/09/olist_sellers_dataset.csv", "is a sellers file but was put in raw/2018/09/"),
+        (
+            "raw/olist_sellers_dataset.CSV",
+            "differs from a file name of the sellers table only in letter case",
+        ),
+        ("raw/olist_sellers_dataset - Copy.csv", "is not a file name of the sellers table"),
+        ("raw/../clean/olist_sellers_dataset.csv", "not a plain relative path"),
     ],
 )
 def test_object_that_is_not_a_raw_olist_file_is_rejected_without_touching_the_lake(
@@ -289,7 +286,7 @@ def test_real_olist_files_land_like_the_local_run(lake_aws, real_dir, context, t
     local = LocalStore(tmp_path / "lake")
     for name, path in files.items():
         lake_aws.put(f"raw/{name}", path.read_bytes())
-        local.write_bytes(lake.raw_key(contract_for_file(name).name, name), path.read_bytes())
+        local.write_bytes(lake.raw_key(name), path.read_bytes())
 
     # When each lands through the Lambda, and the local clean function runs
     outcomes = [land(lake_aws, f"raw/{name}", context) for name in files]

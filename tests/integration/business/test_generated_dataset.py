@@ -33,7 +33,7 @@ def built(tmp_path_factory) -> tuple[DuckDBEngine, dict[str, pd.DataFrame]]:
     generate_dataset(folder / "csv", SCALE, seed=11)
     store = LocalStore(folder / "lake")
     for contract in CONTRACTS.values():
-        key = lake.raw_key(contract.name, contract.file_name)
+        key = lake.raw_key(contract.file_name)
         store.put_file(key, folder / "csv" / contract.file_name)
         refresh_table(store, contract)
     engine = DuckDBEngine(store)

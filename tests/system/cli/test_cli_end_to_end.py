@@ -42,7 +42,7 @@ def test_run_lands_cleans_and_reports_every_table(landing: Path, tmp_path: Path,
     assert "fact_orders" in out and "Checks: " in out
     store = open_store(lake)
     for contract in CONTRACTS.values():
-        raw = lake / "raw" / contract.name / contract.file_name
+        raw = lake / "raw" / contract.file_name
         assert raw.read_bytes() == (landing / contract.file_name).read_bytes()
         manifest = load_manifest(store, contract.name)
         table = pq.read_table(lake / "clean" / contract.name)

@@ -42,7 +42,7 @@ def full_lake(real_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Local
     store = LocalStore(tmp_path_factory.mktemp("real-full"))
     for name in FULL_FILES:
         contract = contract_for_file(name)
-        store.put_file(lake.raw_key(contract.name, name), real_dir / "full" / name)
+        store.put_file(lake.raw_key(name), real_dir / "full" / name)
         refresh_table(store, contract)
     return store
 
@@ -114,7 +114,7 @@ def test_full_files_are_cleaned_without_quarantine_or_duplicates(full_lake, file
 def test_head_files_are_cleaned_without_quarantine(real_dir, tmp_path, file_name):
     store = LocalStore(tmp_path)
     contract = contract_for_file(file_name)
-    store.put_file(lake.raw_key(contract.name, file_name), real_dir / "heads" / file_name)
+    store.put_file(lake.raw_key(file_name), real_dir / "heads" / file_name)
 
     record = ledger(store, contract.name)
 
@@ -126,7 +126,7 @@ def test_head_files_are_cleaned_without_quarantine(real_dir, tmp_path, file_name
 def test_reviews_head_keeps_multi_line_comments_whole(real_dir, tmp_path):
     store = LocalStore(tmp_path)
     name = "olist_order_reviews_dataset.csv"
-    store.put_file(lake.raw_key("order_reviews", name), real_dir / "heads" / name)
+    store.put_file(lake.raw_key(name), real_dir / "heads" / name)
     physical_lines = (real_dir / "heads" / name).read_bytes().count(b"\n")
 
     record = ledger(store, "order_reviews")

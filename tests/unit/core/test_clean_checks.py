@@ -46,7 +46,7 @@ def clean(store, land, olist_csv):
     """Land one file per table and refresh the table; returns the store."""
 
     def build(table: str, *lines: str) -> None:
-        land(table, CONTRACTS[table].file_name, olist_csv(table, *lines))
+        land(CONTRACTS[table].file_name, olist_csv(table, *lines))
         refresh_table(store, CONTRACTS[table])
 
     return build

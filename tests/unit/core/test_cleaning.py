@@ -71,7 +71,7 @@ def test_row_rejects_are_quarantined_with_file_line_raw_text_and_reason(store, l
         review(D, message='"bom, ""ótimo""\nrecomendo"'),
         review("80e641a11e56f04c1ad469d5645fdfde").replace("2018-01-18 00:00:00", ""),
     )
-    land("order_reviews", "olist_order_reviews_dataset.csv", text)
+    land("olist_order_reviews_dataset.csv", text)
 
     (record,) = refresh_table(store, REVIEWS).ingested
 
@@ -114,25 +114,25 @@ BAD_SELLERS_FILES = {
 def test_file_level_failure_names_the_file_and_leaves_previous_output_intact(
     store, land, olist_csv, content, columns, file_name
 ):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
+    land(SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
     refresh_table(store, SELLERS)
     before = lake_snapshot(store)
     if isinstance(content, bytes) and not content.startswith(b'"seller_id"'):
         content = olist_csv("sellers").encode() + content
-    land("sellers", file_name, content, landed_at=MONDAY + DAY)
+    land(file_name, content, landed_at=MONDAY + DAY)
 
     with pytest.raises(SourceFileError) as raised:
         refresh_table(store, SELLERS)
 
-    assert str(raised.value).startswith(f"{file_name}: ")
+    assert str(raised.value).startswith((f"{file_name}: ", f"{file_name}, line "))
     assert all(column in str(raised.value) for column in columns)
     assert lake_snapshot(store) == before
     assert cities(store) == {A: "campinas", B: "campinas"}
 
 
 def test_each_raw_file_is_a_batch_and_the_table_is_their_union(store, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
-    land("sellers", SEPTEMBER_FILE, olist_csv("sellers", seller(C)), landed_at=MONDAY + DAY)
+    land(SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
+    land(SEPTEMBER_FILE, olist_csv("sellers", seller(C)), landed_at=MONDAY + DAY)
 
     result = refresh_table(store, SELLERS)
 
@@ -146,11 +146,9 @@ def test_each_raw_file_is_a_batch_and_the_table_is_their_union(store, land, olis
 
 
 def test_landing_the_same_file_name_again_replaces_its_batch(store, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
+    land(SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
     refresh_table(store, SELLERS)
-    land(
-        "sellers", SELLERS_FILE, olist_csv("sellers", seller(A, "sorocaba")), landed_at=MONDAY + DAY
-    )
+    land(SELLERS_FILE, olist_csv("sellers", seller(A, "sorocaba")), landed_at=MONDAY + DAY)
 
     result = refresh_table(store, SELLERS)
 
@@ -160,9 +158,9 @@ def test_landing_the_same_file_name_again_replaces_its_batch(store, land, olist_
 
 
 def test_a_new_file_for_the_same_table_adds_a_batch(store, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
+    land(SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
     refresh_table(store, SELLERS)
-    land("sellers", SEPTEMBER_FILE, olist_csv("sellers", seller(C)), landed_at=MONDAY + DAY)
+    land(SEPTEMBER_FILE, olist_csv("sellers", seller(C)), landed_at=MONDAY + DAY)
 
     result = refresh_table(store, SELLERS)
 
@@ -179,8 +177,8 @@ def test_a_new_file_for_the_same_table_adds_a_batch(store, land, olist_csv):
 def test_on_a_key_conflict_the_most_recently_landed_row_wins(
     store, land, olist_csv, base_landed, september_landed, winner
 ):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=base_landed)
-    land("sellers", SEPTEMBER_FILE, olist_csv("sellers", seller(A, "sorocaba")), september_landed)
+    land(SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=base_landed)
+    land(SEPTEMBER_FILE, olist_csv("sellers", seller(A, "sorocaba")), september_landed)
 
     result = refresh_table(store, SELLERS)
 
@@ -192,10 +190,10 @@ def test_on_a_key_conflict_the_most_recently_landed_row_wins(
 
 
 def test_a_newer_landing_of_the_older_file_takes_precedence_again(store, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A)), landed_at=MONDAY)
-    land("sellers", SEPTEMBER_FILE, olist_csv("sellers", seller(A, "sorocaba")), MONDAY + DAY)
+    land(SELLERS_FILE, olist_csv("sellers", seller(A)), landed_at=MONDAY)
+    land(SEPTEMBER_FILE, olist_csv("sellers", seller(A, "sorocaba")), MONDAY + DAY)
     refresh_table(store, SELLERS)
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A, "jundiai")), MONDAY + 2 * DAY)
+    land(SELLERS_FILE, olist_csv("sellers", seller(A, "jundiai")), MONDAY + 2 * DAY)
 
     refresh_table(store, SELLERS)
 
@@ -210,8 +208,8 @@ def test_rerunning_on_the_same_input_gives_byte_identical_clean_output(tmp_path,
     stores = [LocalStore(tmp_path / name) for name in ("first", "second")]
     for each in stores:
         for file_name, (text, landed_at) in files.items():
-            each.write_bytes(lake.raw_key("sellers", file_name), text.encode())
-            os.utime(each.root / lake.raw_key("sellers", file_name), (landed_at, landed_at))
+            each.write_bytes(lake.raw_key(file_name), text.encode())
+            os.utime(each.root / lake.raw_key(file_name), (landed_at, landed_at))
         refresh_table(each, SELLERS)
     first, second = stores
     after_first_run = lake_snapshot(first)
@@ -225,7 +223,7 @@ def test_rerunning_on_the_same_input_gives_byte_identical_clean_output(tmp_path,
 
 
 def test_exact_duplicate_rows_within_a_file_are_dropped_and_counted(store, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B), seller(A), seller(A)))
+    land(SELLERS_FILE, olist_csv("sellers", seller(A), seller(B), seller(A), seller(A)))
 
     (record,) = refresh_table(store, SELLERS).ingested
 
@@ -238,8 +236,8 @@ def test_exact_duplicate_points_of_a_keyless_table_are_dropped_within_and_across
     store, land, olist_csv
 ):
     point, other = '"01037",-23.5456,-46.6392,sao paulo,SP', '"01046",-23.546,-46.644,sao paulo,SP'
-    land("geolocation", "olist_geolocation_dataset.csv", olist_csv("geolocation", point, point))
-    land("geolocation", "olist_geolocation_dataset_2.csv", olist_csv("geolocation", point, other))
+    land("olist_geolocation_dataset.csv", olist_csv("geolocation", point, point))
+    land("olist_geolocation_dataset_2018-09.csv", olist_csv("geolocation", point, other))
 
     result = refresh_table(store, GEOLOCATION)
 
@@ -250,7 +248,7 @@ def test_exact_duplicate_points_of_a_keyless_table_are_dropped_within_and_across
 
 
 def test_key_conflict_within_a_file_is_quarantined_naming_the_first_line(store, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B), seller(A, "sorocaba")))
+    land(SELLERS_FILE, olist_csv("sellers", seller(A), seller(B), seller(A, "sorocaba")))
 
     (record,) = refresh_table(store, SELLERS).ingested
 
@@ -266,7 +264,7 @@ def test_key_conflict_within_a_file_is_quarantined_naming_the_first_line(store, 
 @pytest.mark.parametrize("chunk_rows", [1, 2, 3, 50_000])
 def test_duplicate_handling_does_not_depend_on_the_chunk_size(store, land, olist_csv, chunk_rows):
     rows = [seller(A), seller(A, "sorocaba"), seller(B), seller(A, "sorocaba"), seller(A)]
-    land("sellers", SELLERS_FILE, olist_csv("sellers", *rows))
+    land(SELLERS_FILE, olist_csv("sellers", *rows))
 
     (record,) = refresh_table(store, SELLERS, chunk_rows=chunk_rows).ingested
 
@@ -276,8 +274,8 @@ def test_duplicate_handling_does_not_depend_on_the_chunk_size(store, land, olist
 
 
 def test_a_raw_file_removed_from_raw_drops_its_batch(store, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
-    september = land("sellers", SEPTEMBER_FILE, olist_csv("sellers", seller(A, "sorocaba")), MONDAY)
+    land(SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
+    september = land(SEPTEMBER_FILE, olist_csv("sellers", seller(A, "sorocaba")), MONDAY)
     refresh_table(store, SELLERS)
     store.delete(september)
 
@@ -296,9 +294,9 @@ def test_a_raw_file_removed_from_raw_drops_its_batch(store, land, olist_csv):
 
 
 def test_refreshing_one_given_raw_file_keeps_the_other_batches(store, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A)), landed_at=MONDAY)
+    land(SELLERS_FILE, olist_csv("sellers", seller(A)), landed_at=MONDAY)
     refresh_table(store, SELLERS)
-    september = land("sellers", SEPTEMBER_FILE, olist_csv("sellers", seller(C)), MONDAY + DAY)
+    september = land(SEPTEMBER_FILE, olist_csv("sellers", seller(C)), MONDAY + DAY)
 
     result = refresh_table(store, SELLERS, raw_keys=[september])
 
@@ -307,7 +305,7 @@ def test_refreshing_one_given_raw_file_keeps_the_other_batches(store, land, olis
 
 
 def test_clean_parquet_files_carry_the_contract_schema(store, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A)))
+    land(SELLERS_FILE, olist_csv("sellers", seller(A)))
     refresh_table(store, SELLERS)
 
     schema = pq.read_schema(store.root / lake.clean_key("sellers", SELLERS_FILE[:-4]))
@@ -316,7 +314,7 @@ def test_clean_parquet_files_carry_the_contract_schema(store, land, olist_csv):
 
 
 def test_a_header_only_file_gives_an_empty_table_with_the_contract_schema(store, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers"))
+    land(SELLERS_FILE, olist_csv("sellers"))
 
     (record,) = refresh_table(store, SELLERS).ingested
 
@@ -327,12 +325,10 @@ def test_a_header_only_file_gives_an_empty_table_with_the_contract_schema(store,
 
 
 def test_relanding_a_corrected_file_clears_its_quarantined_rows(store, land, olist_csv):
-    land(
-        "sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B, zip_prefix="1")), MONDAY
-    )
+    land(SELLERS_FILE, olist_csv("sellers", seller(A), seller(B, zip_prefix="1")), MONDAY)
     refresh_table(store, SELLERS)
     assert len(quarantine(store, "sellers")) == 1
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), MONDAY + DAY)
+    land(SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), MONDAY + DAY)
 
     (record,) = refresh_table(store, SELLERS).ingested
 
@@ -341,13 +337,17 @@ def test_relanding_a_corrected_file_clears_its_quarantined_rows(store, land, oli
     assert record.rows_quarantined == 0
 
 
-def test_a_file_in_the_table_folder_that_is_not_its_file_is_reported_not_cleaned(
+def test_a_raw_file_meant_for_the_table_but_not_its_file_is_reported_not_cleaned(
     store, land, olist_csv
 ):
-    kept = land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A)))
-    stray = land("sellers", "notes.txt", "not a table")
+    kept = land(SELLERS_FILE, olist_csv("sellers", seller(A)))
+    stray = land("olist_sellers_dataset - Copy.csv", olist_csv("sellers", seller(B)))
+    land("notes.txt", "no table's file: not the sellers' business")
 
     result = refresh_table(store, SELLERS)
 
-    assert result.ignored == [stray]
+    (refused,) = result.ignored
+    assert refused.startswith(
+        f"{stray}: 'olist_sellers_dataset - Copy.csv' is not a file name of the sellers"
+    )
     assert [b.raw_key for b in result.manifest.batches.values()] == [kept]

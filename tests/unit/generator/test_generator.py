@@ -438,7 +438,7 @@ def test_generated_files_clean_without_quarantine_and_pass_the_checks(
     small: Path, store: LocalStore
 ):
     for contract in CONTRACTS.values():
-        store.put_file(lake.raw_key(contract.name, contract.file_name), small / contract.file_name)
+        store.put_file(lake.raw_key(contract.file_name), small / contract.file_name)
         [batch] = refresh_table(store, contract).ingested
         assert batch.rows_quarantined == 0, contract.name
         assert batch.rows_clean + batch.rows_duplicate == batch.rows_read
