@@ -76,7 +76,8 @@ def landing_request(
     files = [info for info in changed if info.key in batches]
     for info in files:
         context.log.info(
-            f"{source.uri(info.key)}: new or changed, {info.size:,} bytes -> {batches[info.key]}"
+            f"landing {source.uri(info.key)}: new or changed, {info.size:,} bytes -> "
+            f"{batches[info.key]}"
         )
     if not files:
         return None
