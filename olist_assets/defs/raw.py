@@ -66,15 +66,14 @@ def _nothing_landed(contract: TableContract, source: Store, result: TableLanding
 
 
 def _files_accepted(result: TableLanding, source: Store) -> dg.AssetCheckResult:
-    count = len(result.rejected)
+    count, keys = len(result.rejected), [r.key for r in result.rejected]
     return dg.AssetCheckResult(
         check_name=FILES_ACCEPTED,
         passed=not count,
         severity=dg.AssetCheckSeverity.WARN,
         description=(
-            f"{count} file{'' if count == 1 else 's'} refused, the table keeps its "
-            f"{len(result.held)} accepted: "
-            + "; ".join(f"{source.uri(r.key)}: {r.reason}" for r in result.rejected)
+            f"{count} file{'' if count == 1 else 's'} refused ({', '.join(keys)}), the table keeps "
+            f"its {len(result.held)} accepted; reasons in the metadata"
             if count
             else f"every file accepted ({len(result.held)} batches)"
         ),

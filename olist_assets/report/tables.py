@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from olist_assets.core import lake
-from olist_assets.core.reading import read_table
+from olist_assets.core.reading import parquet_keys, read_table
 from olist_assets.core.storage import Store
 
 REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -38,8 +38,17 @@ REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+class MissingTablesError(FileNotFoundError):
+    """The lake lacks business tables the report shows (the pipeline has not built them yet)."""
+
+
 def load_tables(store: Store) -> dict[str, pd.DataFrame]:
-    """Each business table the report shows; a missing table raises FileNotFoundError naming it."""
+    """Each business table the report shows; raises MissingTablesError naming the missing ones."""
+    missing = [
+        name for name in REPORT_COLUMNS if not parquet_keys(store, lake.business_prefix(name))
+    ]
+    if missing:
+        raise MissingTablesError(f"{store.url} has no business table {', '.join(missing)}")
     return {
         name: read_table(store, lake.business_prefix(name), columns).to_pandas()
         for name, columns in REPORT_COLUMNS.items()
