@@ -108,6 +108,9 @@ class TableContract:
     description: str = ""
     header_quoted: bool = True
     always_quoted: frozenset[str] = field(default_factory=frozenset)
+    # (earlier, later) timestamp columns: a row whose later one precedes the earlier one is out of
+    # order (checked, a warning: the real files hold a few such rows).
+    chronology: tuple[tuple[str, str], ...] = ()
 
     @property
     def source_columns(self) -> list[str]:
@@ -241,6 +244,12 @@ ORDERS = TableContract(
     ),
     primary_key=("order_id",),
     foreign_keys=(ForeignKey(("customer_id",), "customers", ("customer_id",)),),
+    chronology=(
+        ("order_purchase_timestamp", "order_approved_at"),
+        ("order_purchase_timestamp", "order_delivered_carrier_date"),
+        ("order_purchase_timestamp", "order_delivered_customer_date"),
+        ("order_delivered_carrier_date", "order_delivered_customer_date"),
+    ),
 )
 
 ORDER_ITEMS = TableContract(
@@ -295,6 +304,7 @@ ORDER_REVIEWS = TableContract(
     primary_key=("review_id", "order_id"),
     foreign_keys=(ForeignKey(("order_id",), "orders", ("order_id",)),),
     always_quoted=frozenset({"review_id", "order_id"}),
+    chronology=(("review_creation_date", "review_answer_timestamp"),),
 )
 
 PRODUCTS = TableContract(

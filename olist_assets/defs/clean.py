@@ -3,6 +3,12 @@
 import dagster as dg
 
 from olist_assets.core.checks import clean as core_checks
+from olist_assets.core.checks.thresholds import (
+    FOREIGN_KEY_FAIL_RATE,
+    QUARANTINE_FAIL_RATE,
+    QUARANTINE_WARN_RATE,
+    percent,
+)
 from olist_assets.core.cleaning import RefreshResult, refresh_table
 from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract
 from olist_assets.core.lake import CLEAN, table_prefix
@@ -61,10 +67,10 @@ def _metadata(store: Store, contract: TableContract, result: RefreshResult) -> d
 
 
 def _table_check(
-    contract: TableContract, name: str, run, description: str
+    contract: TableContract, name: str, run, description: str, blocking: bool = True
 ) -> dg.AssetChecksDefinition:
     @dg.asset_check(
-        asset=clean_key(contract.name), name=name, blocking=True, description=description
+        asset=clean_key(contract.name), name=name, blocking=blocking, description=description
     )
     def check(lake: LakeResource) -> dg.AssetCheckResult:
         return check_result(run(lake.store(), contract))
@@ -78,8 +84,9 @@ def _fk_check(contract: TableContract, fk: ForeignKey) -> dg.AssetChecksDefiniti
         name=f"fk_{fk.columns[0]}__{fk.table}",
         additional_deps=[clean_key(fk.table)],
         blocking=fk.blocking,
-        description=f"Every {fk.columns[0]} exists in clean {fk.table}"
-        + (f" (known orphans warn: {sorted(fk.known_orphans)})" if fk.known_orphans else ""),
+        description=f"Every {fk.columns[0]} exists in clean {fk.table}: orphans warn, and block "
+        f"above {percent(FOREIGN_KEY_FAIL_RATE)} of the references"
+        + (f" (known orphans only warn: {sorted(fk.known_orphans)})" if fk.known_orphans else ""),
     )
     def check(lake: LakeResource) -> dg.AssetCheckResult:
         return check_result(core_checks.foreign_key_coverage(lake.store(), contract, fk))
@@ -88,7 +95,7 @@ def _fk_check(contract: TableContract, fk: ForeignKey) -> dg.AssetChecksDefiniti
 
 
 def build_clean_checks(contract: TableContract) -> list[dg.AssetChecksDefinition]:
-    return [
+    checks = [
         _table_check(
             contract,
             "primary_key_unique",
@@ -105,9 +112,23 @@ def build_clean_checks(contract: TableContract) -> list[dg.AssetChecksDefinition
             contract,
             "quarantine_rate",
             core_checks.quarantine_rate,
-            "Quarantined share of rows: warns above 0, blocks above 5%.",
+            f"Quarantined share of rows: warns above {percent(QUARANTINE_WARN_RATE)}, blocks "
+            f"above {percent(QUARANTINE_FAIL_RATE)}.",
         ),
-    ] + [_fk_check(contract, fk) for fk in contract.foreign_keys]
+    ]
+    if contract.chronology:
+        checks.append(
+            _table_check(
+                contract,
+                "timestamps_in_order",
+                core_checks.timestamps_in_order,
+                "Lifecycle timestamps in order: "
+                + "; ".join(f"{a} <= {b}" for a, b in contract.chronology)
+                + " (a warning, with counts and examples).",
+                blocking=False,
+            )
+        )
+    return checks + [_fk_check(contract, fk) for fk in contract.foreign_keys]
 
 
 clean_assets = [build_clean_asset(contract) for contract in CONTRACTS.values()]

@@ -23,7 +23,13 @@ REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
         "reconciliation_status",
     ),
     "sales_monthly": ("month", "product_category", "orders", "gmv", "revenue"),
-    "delivery_performance": ("month", "customer_state", "delivered_orders", "late_orders"),
+    "delivery_performance": (
+        "month",
+        "customer_state",
+        "delivered_orders",
+        "late_orders",
+        "impossible_deliveries",
+    ),
     "payment_mix": ("month", "payment_type", "payments", "value"),
     "seller_scorecard": (
         "seller_id",

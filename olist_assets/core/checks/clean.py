@@ -9,18 +9,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from olist_assets.core import lake
+from olist_assets.core.checks.thresholds import (
+    FOREIGN_KEY_FAIL_RATE,
+    QUARANTINE_FAIL_RATE,
+    QUARANTINE_WARN_RATE,
+    SAMPLE_SIZE,
+    percent,
+)
 from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract
 from olist_assets.core.dedup import parquet_row_hashes
 from olist_assets.core.manifest import load_manifest
 from olist_assets.core.reading import parquet_keys, read_table
 from olist_assets.core.storage import Store
-
-QUARANTINE_WARN_RATE = 0.0
-QUARANTINE_FAIL_RATE = 0.05
 
 
 @dataclass(frozen=True)
@@ -55,32 +60,42 @@ def primary_key_unique(store: Store, contract: TableContract) -> CheckOutcome:
 
 
 def foreign_key_coverage(store: Store, contract: TableContract, fk: ForeignKey) -> CheckOutcome:
-    """Every non-null reference finds its row in the referenced clean table."""
+    """Every non-null reference finds its row in the referenced clean table.
+
+    Orphan references warn; they block above FOREIGN_KEY_FAIL_RATE of the references (known orphans,
+    a source's own gaps, never block). The metadata lists the first SAMPLE_SIZE orphan keys.
+    """
     child = read_table(store, lake.table_prefix(lake.CLEAN, contract.name), fk.columns)
     parent = read_table(store, lake.table_prefix(lake.CLEAN, fk.table), fk.ref_columns)
     values = child[fk.columns[0]].drop_null()
     missing = pc.invert(pc.is_in(values, value_set=parent[fk.ref_columns[0]].combine_chunks()))
     orphans = values.filter(missing)
-    orphan_values = sorted(set(orphans.to_pylist()))
-    unexpected = sorted(set(orphan_values) - fk.known_orphans)
-    name = f"fk_{fk.columns[0]}__{fk.table}"
-    known = sorted(set(orphan_values) & fk.known_orphans)
+    known_set = pa.array(sorted(fk.known_orphans), type=values.type)
+    unexpected_rows = orphans.filter(pc.invert(pc.is_in(orphans, value_set=known_set)))
+    orphan_keys = sorted(set(unexpected_rows.to_pylist()))
+    known = sorted(set(orphans.to_pylist()) & fk.known_orphans)
+    rate = len(unexpected_rows) / len(values) if len(values) else 0.0
     description = (
         f"{contract.name}.{fk.columns[0]} -> {fk.table}.{fk.ref_columns[0]}: "
-        f"{len(orphans)} of {len(values)} references have no match"
+        f"{len(orphans)} of {len(values)} references have no match ({rate:.2%} unexpected; "
+        f"blocking above {percent(FOREIGN_KEY_FAIL_RATE)})"
     )
+    if orphan_keys:
+        description += f", first: {orphan_keys[:3]}"
     if known:
         description += f" (known orphans, a warning: {known})"
     return CheckOutcome(
-        name,
+        f"fk_{fk.columns[0]}__{fk.table}",
         contract.name,
-        passed=not orphan_values,
-        blocking=fk.blocking and bool(unexpected),
+        passed=not len(orphans),
+        blocking=fk.blocking and rate > FOREIGN_KEY_FAIL_RATE,
         description=description,
         metadata={
             "references": len(values),
             "orphan_rows": len(orphans),
-            "orphan_values_sample": unexpected[:5] or known[:5],
+            "orphan_rate": rate,
+            "orphan_keys": orphan_keys[:SAMPLE_SIZE],
+            "known_orphan_keys": known[:SAMPLE_SIZE],
         },
     )
 
@@ -119,7 +134,8 @@ def row_conservation(store: Store, contract: TableContract) -> CheckOutcome:
 
 
 def quarantine_rate(store: Store, contract: TableContract) -> CheckOutcome:
-    """Share of rows read that were quarantined: a warning above 0, blocking above 5%."""
+    """Share of rows read that were quarantined: a warning above QUARANTINE_WARN_RATE (0), blocking
+    above QUARANTINE_FAIL_RATE."""
     manifest = load_manifest(store, contract.name)
     read = sum(b.rows_read for b in manifest.batches.values())
     quarantined = sum(b.rows_quarantined for b in manifest.batches.values())
@@ -130,8 +146,45 @@ def quarantine_rate(store: Store, contract: TableContract) -> CheckOutcome:
         passed=rate <= QUARANTINE_WARN_RATE,
         blocking=rate > QUARANTINE_FAIL_RATE,
         description=f"{quarantined} of {read} rows quarantined ({rate:.3%}; blocking above "
-        f"{QUARANTINE_FAIL_RATE:.0%})",
+        f"{percent(QUARANTINE_FAIL_RATE)})",
         metadata={"rows_read": read, "rows_quarantined": quarantined, "rate": rate},
+    )
+
+
+def timestamps_in_order(store: Store, contract: TableContract) -> CheckOutcome:
+    """Rows whose timestamps contradict the table's chronology (an order delivered before it was
+    purchased): a warning, counted per rule, with the first SAMPLE_SIZE rows as examples."""
+    columns = list(dict.fromkeys(c for pair in contract.chronology for c in pair))
+    table = read_table(
+        store, lake.table_prefix(lake.CLEAN, contract.name), [*contract.key_columns, *columns]
+    )
+    counts, examples = {}, []
+    for earlier, later in contract.chronology:
+        out_of_order = pc.fill_null(pc.less(table[later], table[earlier]), False)
+        rule = f"{later} < {earlier}"
+        counts[rule] = pc.sum(out_of_order).as_py() or 0
+        for row in table.filter(out_of_order).slice(0, SAMPLE_SIZE).to_pylist():
+            keys = {c: row[c] for c in contract.key_columns}
+            examples.append(
+                {"rule": rule, **keys, earlier: str(row[earlier]), later: str(row[later])}
+            )
+    found = {rule: count for rule, count in counts.items() if count}
+    return CheckOutcome(
+        "timestamps_in_order",
+        contract.name,
+        passed=not found,
+        blocking=False,
+        description=(
+            f"{sum(found.values())} timestamps out of order in {table.num_rows} rows: "
+            + "; ".join(f"{count} with {rule}" for rule, count in found.items())
+            if found
+            else f"every timestamp in order in {table.num_rows} rows"
+        ),
+        metadata={
+            "rows": table.num_rows,
+            "out_of_order": counts,
+            "examples": examples[:SAMPLE_SIZE],
+        },
     )
 
 
@@ -142,6 +195,8 @@ def clean_checks(store: Store, contract: TableContract) -> list[CheckOutcome]:
         row_conservation(store, contract),
         quarantine_rate(store, contract),
     ]
+    if contract.chronology:
+        outcomes.append(timestamps_in_order(store, contract))
     outcomes += [foreign_key_coverage(store, contract, fk) for fk in contract.foreign_keys]
     return outcomes
 

@@ -226,6 +226,12 @@ def tiny_lake(store: LocalStore) -> LocalStore:
 
 
 @pytest.fixture
+def tiny_tables() -> dict[str, list[dict]]:
+    """The hand-built clean rows, to change before writing them (see write_clean)."""
+    return tiny_clean_tables()
+
+
+@pytest.fixture
 def write_clean(store: LocalStore):
     """Write rows of clean tables into the lake as one more batch (see write_clean_layer)."""
     return functools.partial(write_clean_layer, store)

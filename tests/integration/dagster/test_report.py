@@ -13,7 +13,7 @@ from olist_assets.defs.report import REPORT_ASSET_KEY, olist_report
 from olist_assets.defs.resources import LakeResource
 from olist_assets.report import figures
 from olist_assets.report.document import REPORT_KEY, render_report, write_report
-from olist_assets.report.tables import load_tables
+from olist_assets.report.tables import MissingTablesError, load_tables
 from olist_assets.stores.local import LocalStore
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -121,7 +121,7 @@ def test_a_missing_business_table_is_named(business_lake: LocalStore, tmp_path: 
     for path in (Path(business_lake.root) / "business" / "payment_mix").iterdir():
         path.unlink()
 
-    with pytest.raises(FileNotFoundError, match="business/payment_mix"):
+    with pytest.raises(MissingTablesError, match="has no business table payment_mix$"):
         write_report(business_lake, tmp_path / "report.html")
 
 
