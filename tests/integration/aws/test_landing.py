@@ -229,6 +229,44 @@ def test_object_that_is_not_a_raw_olist_file_is_rejected_without_touching_the_la
     assert len(lake_aws.keys("runs/failures/")) == 1
 
 
+@pytest.mark.parametrize(
+    ("key", "note"),
+    [
+        ("raw/2018-09/", "a folder marker"),
+        ("raw/.DS_Store", "hidden"),
+        ("raw/__MACOSX/olist_sellers_dataset.csv", "macOS archive metadata"),
+    ],
+)
+def test_an_object_that_is_not_data_is_recorded_as_ignored_with_no_failure_nor_error(
+    lake_aws, context, caplog, key, note
+) -> None:
+    lake_aws.put(key, b"" if key.endswith("/") else sellers_csv(SELLER_A))
+    caplog.set_level(logging.INFO)
+
+    outcome = land(lake_aws, key, context)
+
+    assert outcome["status"] == "ignored" and note in outcome["reason"]
+    assert lake_aws.json(outcome["run_record"])["status"] == "ignored"
+    assert lake_aws.keys("runs/failures/") == [] and lake_aws.keys("clean/") == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_later_copy_of_a_tables_file_is_refused_naming_the_one_that_keeps_its_place(
+    lake_aws, context
+) -> None:
+    lake_aws.put(SELLERS_KEY, sellers_csv(SELLER_A))
+    land(lake_aws, SELLERS_KEY, context)
+    lake_aws.put("raw/zz_backup/olist_sellers_dataset.csv", sellers_csv(SELLER_B))
+
+    outcome = land(lake_aws, "raw/zz_backup/olist_sellers_dataset.csv", context)
+
+    assert (outcome["status"], outcome["table"]) == ("rejected", "sellers")
+    assert outcome["reason"].startswith(
+        "a second undated sellers file: 'sellers/olist_sellers_dataset.csv' already is"
+    )
+    assert clean_sellers(lake_aws) == [SELLER_A[1:33]]
+
+
 def test_transient_failure_raises_for_a_retry_and_records_nothing(
     lake_aws, context, monkeypatch
 ) -> None:
