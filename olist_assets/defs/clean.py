@@ -6,6 +6,8 @@ from olist_assets.core.checks import clean as core_checks
 from olist_assets.core.checks.thresholds import (
     FOREIGN_KEY_FAIL_RATE,
     QUARANTINE_FAIL_RATE,
+    QUARANTINE_MIN_BATCH_RECORDS,
+    QUARANTINE_SMALL_BATCH_RECORDS,
     QUARANTINE_WARN_RATE,
     percent,
 )
@@ -113,7 +115,8 @@ def build_clean_checks(contract: TableContract) -> list[dg.AssetChecksDefinition
             "quarantine_rate",
             core_checks.quarantine_rate,
             f"Quarantined share of rows: warns above {percent(QUARANTINE_WARN_RATE)}, blocks "
-            f"above {percent(QUARANTINE_FAIL_RATE)}.",
+            f"above {percent(QUARANTINE_FAIL_RATE)} of the table or of a batch (a batch under "
+            f"{QUARANTINE_MIN_BATCH_RECORDS} records: above {QUARANTINE_SMALL_BATCH_RECORDS}).",
         ),
     ]
     if contract.chronology:

@@ -17,9 +17,12 @@ from olist_assets.core import lake
 from olist_assets.core.checks.thresholds import (
     FOREIGN_KEY_FAIL_RATE,
     QUARANTINE_FAIL_RATE,
+    QUARANTINE_MIN_BATCH_RECORDS,
+    QUARANTINE_SMALL_BATCH_RECORDS,
     QUARANTINE_WARN_RATE,
     SAMPLE_SIZE,
     percent,
+    quarantine_blocks,
 )
 from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract
 from olist_assets.core.dedup import parquet_row_hashes
@@ -134,20 +137,33 @@ def row_conservation(store: Store, contract: TableContract) -> CheckOutcome:
 
 
 def quarantine_rate(store: Store, contract: TableContract) -> CheckOutcome:
-    """Share of rows read that were quarantined: a warning above QUARANTINE_WARN_RATE (0), blocking
-    above QUARANTINE_FAIL_RATE."""
-    manifest = load_manifest(store, contract.name)
-    read = sum(b.rows_read for b in manifest.batches.values())
-    quarantined = sum(b.rows_quarantined for b in manifest.batches.values())
+    """Share of rows read that were quarantined, per table and per batch (a raw file): a warning
+    above QUARANTINE_WARN_RATE (0); blocking when the table or any batch is past the threshold
+    (`quarantine_blocks`), so a whole drop quarantined cannot hide behind a large table."""
+    batches = load_manifest(store, contract.name).batches.values()
+    read = sum(b.rows_read for b in batches)
+    quarantined = sum(b.rows_quarantined for b in batches)
     rate = quarantined / read if read else 0.0
+    past = sorted(b.raw_key for b in batches if quarantine_blocks(b.rows_read, b.rows_quarantined))
+    description = (
+        f"{quarantined} of {read} rows quarantined ({rate:.3%}; blocking above "
+        f"{percent(QUARANTINE_FAIL_RATE)}, or for a batch under {QUARANTINE_MIN_BATCH_RECORDS} "
+        f"records above {QUARANTINE_SMALL_BATCH_RECORDS})"
+    )
+    if past:
+        description += f"; batches past the threshold: {past}"
     return CheckOutcome(
         "quarantine_rate",
         contract.name,
         passed=rate <= QUARANTINE_WARN_RATE,
-        blocking=rate > QUARANTINE_FAIL_RATE,
-        description=f"{quarantined} of {read} rows quarantined ({rate:.3%}; blocking above "
-        f"{percent(QUARANTINE_FAIL_RATE)})",
-        metadata={"rows_read": read, "rows_quarantined": quarantined, "rate": rate},
+        blocking=rate > QUARANTINE_FAIL_RATE or bool(past),
+        description=description,
+        metadata={
+            "rows_read": read,
+            "rows_quarantined": quarantined,
+            "rate": rate,
+            "batches_past_threshold": past,
+        },
     )
 
 

@@ -24,6 +24,14 @@ FOREIGN_KEY_FAIL_RATE = 0.01
 SAMPLE_SIZE = 20
 
 
+def quarantine_blocks(read: int, quarantined: int) -> bool:
+    """Whether a batch's quarantined records block: above QUARANTINE_FAIL_RATE of its records once it
+    has QUARANTINE_MIN_BATCH_RECORDS, above QUARANTINE_SMALL_BATCH_RECORDS records below that."""
+    if read >= QUARANTINE_MIN_BATCH_RECORDS:
+        return quarantined > QUARANTINE_FAIL_RATE * read
+    return quarantined > QUARANTINE_SMALL_BATCH_RECORDS
+
+
 def percent(rate: float) -> str:
     """A threshold as people read it: 0.05 -> '5%', 0.001 -> '0.1%'."""
     return f"{rate * 100:g}%"

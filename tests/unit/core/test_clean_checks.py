@@ -14,7 +14,11 @@ from olist_assets.core.checks.clean import (
     row_conservation,
     timestamps_in_order,
 )
-from olist_assets.core.checks.thresholds import FOREIGN_KEY_FAIL_RATE, QUARANTINE_FAIL_RATE
+from olist_assets.core.checks.thresholds import (
+    FOREIGN_KEY_FAIL_RATE,
+    QUARANTINE_FAIL_RATE,
+    quarantine_blocks,
+)
 from olist_assets.core.cleaning import refresh_table
 from olist_assets.core.contracts import CONTRACTS
 
@@ -274,3 +278,31 @@ def test_timestamps_in_order_pass(store, clean):
     outcome = timestamps_in_order(store, ORDERS)
 
     assert outcome.passed and outcome.description == "every timestamp in order in 1 rows"
+
+
+@pytest.mark.parametrize(
+    "read, quarantined, blocks",
+    [(100, 5, False), (100, 6, True), (20, 1, False), (20, 2, True), (19, 1, False), (5, 2, True), (0, 0, False)],
+)  # fmt: skip
+def test_a_batch_blocks_above_five_percent_or_above_one_record_when_small(
+    read, quarantined, blocks
+):
+    assert quarantine_blocks(read, quarantined) is blocks
+
+
+def test_a_drop_whose_every_row_is_quarantined_blocks_though_the_table_rate_is_low(
+    store, land, olist_csv
+):
+    land(SELLERS.file_name, olist_csv("sellers", *[seller(n) for n in range(1, 201)]))
+    drop = land(
+        "olist_sellers_dataset_2018-09.csv",
+        olist_csv("sellers", *[seller(1000 + n, "x") for n in range(10)]),
+    )
+    refresh_table(store, SELLERS)
+
+    outcome = quarantine_rate(store, SELLERS)
+
+    assert outcome.metadata["rate"] == 10 / 210
+    assert outcome.failed_blocking
+    assert outcome.metadata["batches_past_threshold"] == [drop]
+    assert f"batches past the threshold: ['{drop}']" in outcome.description
