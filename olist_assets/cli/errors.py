@@ -22,6 +22,25 @@ class UserError(click.ClickException):
 
 FIX_THE_FILE = "fix or remove the file named above, then run again"
 DAGSTER_WRAPPERS = re.compile(r"^Dagster\w*Error$")
+# Failed steps' error classes that are the user's to act on (bad input, a location, S3), by name: a
+# failed step's error arrives as a serialized record, not an exception.
+USER_ERRORS = {
+    "Failure",
+    "SourceFileError",
+    "EmptyFileError",
+    "UndecodableFileError",
+    "HeaderMismatchError",
+    "OutsideStoreError",
+    "UnknownFileError",
+    "MissingInputError",
+    "FileNotFoundError",
+    "PermissionError",
+    "NotADirectoryError",
+    "IsADirectoryError",
+    "ClientError",
+    "NoCredentialsError",
+    "EndpointConnectionError",
+}
 
 
 def user_message(error: BaseException) -> str | None:
@@ -54,28 +73,9 @@ def _without_class_path(message: str, cls_name: str) -> str:
     """`pkg.module.Class: text` -> `text` (kept as `Class: text` for errors that are bugs)."""
     first = message.strip().splitlines()[0] if message.strip() else cls_name
     text = re.sub(rf"^(?:[\w]+\.)*{re.escape(cls_name)}: ", "", first)
-    if cls_name in _USER_ERRORS:
+    if cls_name in USER_ERRORS:
         return text
     return f"{cls_name}: {text} (unexpected: rerun with --verbose and report it)"
-
-
-_USER_ERRORS = {
-    "Failure",
-    "SourceFileError",
-    "EmptyFileError",
-    "UndecodableFileError",
-    "HeaderMismatchError",
-    "OutsideStoreError",
-    "UnknownFileError",
-    "MissingInputError",
-    "FileNotFoundError",
-    "PermissionError",
-    "NotADirectoryError",
-    "IsADirectoryError",
-    "ClientError",
-    "NoCredentialsError",
-    "EndpointConnectionError",
-}
 
 
 def _is_aws_error(error: BaseException) -> bool:
