@@ -35,7 +35,7 @@ def prepare_lake(folder: Path, scale: float) -> LocalStore:
     generated = time.perf_counter()
     store = LocalStore(folder / "lake")
     for contract in CONTRACTS.values():
-        key = lake.raw_key(contract.name, contract.file_name)
+        key = lake.raw_key(contract.file_name)
         store.put_file(key, folder / "csv" / contract.file_name)
         refresh_table(store, contract)
     print(

@@ -75,7 +75,7 @@ def clean_once(csv_path: Path, table: str) -> dict:
     contract = CONTRACTS[table]
     with tempfile.TemporaryDirectory(prefix="olist-bench-") as folder:
         store = LocalStore(folder)
-        store.put_file(lake.raw_key(table, contract.file_name), csv_path)
+        store.put_file(lake.raw_key(contract.file_name), csv_path)
         started, cpu_started = time.perf_counter(), time.process_time()
         (record,) = refresh_table(store, contract).ingested
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started

@@ -72,10 +72,10 @@ def tables(store: LocalStore) -> IcebergTables:
 
 @pytest.fixture
 def land(store: LocalStore) -> Callable[..., str]:
-    """Write a file into raw/<table>/ and return its key; `landed_at` sets its mtime (epoch s)."""
+    """Write a file into raw/<path> and return its key; `landed_at` sets its mtime (epoch s)."""
 
-    def write(table: str, file_name: str, content: str | bytes, landed_at: float | None = None):
-        key = lake.raw_key(table, file_name)
+    def write(path: str, content: str | bytes, landed_at: float | None = None):
+        key = lake.raw_key(path)
         store.write_bytes(key, content.encode() if isinstance(content, str) else content)
         if landed_at is not None:
             os.utime(store.root / key, (landed_at, landed_at))

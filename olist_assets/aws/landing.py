@@ -1,16 +1,16 @@
 """Land one object: guard against duplicates and stale events, commit it to its table, record it.
 
 This is what the landing Lambda does per S3 record, with the very `refresh_table` the Dagster
-clean asset runs (one Iceberg commit; concurrent landings of one table retry, none is lost).
-Permanent problems (a key outside raw/, an unknown file name, a file that cannot be read as its
-table) become a rejected run record plus a failure record, and the table keeps what it held;
-anything else raises so the runtime retries it.
+clean asset runs (one Iceberg commit; concurrent landings of one table retry, none is lost). Which table an object belongs to is the rule every runtime shares
+(`olist_assets.core.batches`). Objects that are not data (folder markers, hidden paths) are recorded
+as ignored. Permanent problems (a key outside raw/, a name that is no table's file, a collision with
+another batch, a file that cannot be read as its table) become a rejected run record plus a failure
+record, and the table keeps what it held; anything else raises so the runtime retries it.
 """
 
 from __future__ import annotations
 
 import logging
-import posixpath
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,9 +21,9 @@ from urllib.parse import urlparse
 from olist_assets.aws import refresh
 from olist_assets.aws.events import ObjectCreated
 from olist_assets.core import lake, runs
-from olist_assets.core.batches import batch_for_raw_key
+from olist_assets.core.batches import Batch, Verdict, batch_for_raw_key, resolve_key
 from olist_assets.core.cleaning import refresh_table
-from olist_assets.core.contracts import TableContract, UnknownFileError, contract_for_file
+from olist_assets.core.contracts import CONTRACTS, TableContract
 from olist_assets.core.parsing import SourceFileError
 from olist_assets.core.storage import Store
 from olist_assets.core.tables import Tables
@@ -37,13 +37,16 @@ LOGGED_FIELDS = (
 
 
 class RejectedObject(ValueError):
-    """An object the pipeline will never be able to clean as it is: recorded, not retried.
+    """An object the pipeline will never be able to clean as it is: recorded, not retried."""
 
-    `error_type` names the underlying error (the reader's, for a file it refused)."""
-
-    def __init__(self, reason: str, error_type: str = "") -> None:
+    def __init__(self, reason: str, table: str | None = None, error_type: str = "") -> None:
         super().__init__(reason)
+        self.table = table
         self.error_type = error_type or type(self).__name__
+
+
+class IgnoredObject(ValueError):
+    """An object that is not data (a folder marker, a hidden file): recorded as ignored, no failure."""
 
 
 @dataclass
@@ -79,16 +82,25 @@ def land_object(landing: Landing, event: ObjectCreated) -> dict[str, Any]:
         "started_at": landing.clock().isoformat(),
     }
     try:
-        contract = _contract(raw_key, event.key)
-        record["table"] = contract.name
-        record |= _process(landing, contract, raw_key, event)
-    except (RejectedObject, UnknownFileError, SourceFileError) as error:
-        error_type = getattr(error, "error_type", type(error).__name__)
-        record |= {"status": "rejected", "reason": str(error), "error_type": error_type}
+        batch = _batch(raw_key, event.key)
+        record["table"] = batch.table
+        record |= _process(landing, CONTRACTS[batch.table], raw_key, event)
+    except IgnoredObject as note:
+        record |= {"status": "ignored", "reason": str(note)}
+    except (RejectedObject, SourceFileError) as error:
+        record |= _rejected(error)
         record["failure_record"] = _record_failure(landing, record)
     record["duration_s"] = round(time.perf_counter() - started, 3)
     runs.write_record(store, record_key, record)
     return _logged({**record, "run_record": record_key})
+
+
+def _rejected(error: RejectedObject | SourceFileError) -> dict[str, Any]:
+    """The record fields of a rejection: the reason without the key (the record names it)."""
+    fields = {"status": "rejected", "error_type": getattr(error, "error_type", "")}
+    if isinstance(error, SourceFileError):
+        return fields | {"reason": error.detail, "error_type": type(error).__name__}
+    return fields | {"reason": str(error), "table": error.table}
 
 
 def _logged(record: dict[str, Any]) -> dict[str, Any]:
@@ -109,9 +121,9 @@ def _process(
     result = refresh_table(
         landing.store, landing.tables, contract, raw_keys=[raw_key], clock=landing.clock
     )
-    rejection = next((r for r in result.rejected if r.raw_key == raw_key), None)
+    rejection = next((r for r in result.rejected if r.key == raw_key), None)
     if rejection is not None:
-        raise RejectedObject(rejection.reason, rejection.error_type)
+        raise RejectedObject(rejection.reason, contract.name, rejection.error_type)
     entry = result.ledger.batches[batch_for_raw_key(raw_key).key]
     outcome = {
         "status": "cleaned" if result.changed else "unchanged",
@@ -148,18 +160,19 @@ def _stale_reason(store: Store, raw_key: str, event: ObjectCreated) -> str | Non
     return None
 
 
-def _contract(raw_key: str | None, key: str) -> TableContract:
-    """The table of a raw key: `raw/<file>` or `raw/<table>/<file>`, the folder agreeing."""
+def _batch(raw_key: str | None, key: str) -> Batch:
+    """The batch an object is, by the rule every runtime shares (`core.batches`): its key under raw/
+    resolved (whether the table admits it, against the batches its ledger holds, is the refresh's
+    to say). Raises IgnoredObject (folder markers, hidden paths) or RejectedObject, with the reason."""
     if raw_key is None or not raw_key.startswith(f"{lake.RAW}/"):
         raise RejectedObject(f"{key!r} is not under the lake's {lake.RAW}/ prefix")
-    folder, file_name = posixpath.split(raw_key.removeprefix(f"{lake.RAW}/"))
-    contract = contract_for_file(file_name)
-    if folder not in ("", contract.name):
-        raise RejectedObject(
-            f"{file_name!r} is a {contract.name} file but was put in {lake.RAW}/{folder}/ "
-            f"(expected {lake.RAW}/ or {lake.raw_key(contract.name, '')})"
-        )
-    return contract
+    relative = raw_key.removeprefix(f"{lake.RAW}/")
+    resolution = resolve_key(relative)
+    if resolution.verdict is Verdict.IGNORED:
+        raise IgnoredObject(resolution.reason)
+    if resolution.batch is None:
+        raise RejectedObject(resolution.reason, resolution.table)
+    return resolution.batch
 
 
 def _lake_key(store_url: str, bucket: str, key: str) -> str | None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from olist_assets.cli.errors import step_failure_message
 from olist_assets.definitions import build_definitions
 
 
@@ -23,7 +24,7 @@ class RunOutcome:
 
     materialized: dict[str, dict] = field(default_factory=dict)
     checks: list[CheckLine] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (step, message)
     not_run: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -37,9 +38,13 @@ class RunOutcome:
 
 
 def materialize_all(
-    lake_url: str, landing_url: str, instance: dg.DagsterInstance, log_level: str = "INFO"
+    lake_url: str, landing_url: str, instance: dg.DagsterInstance, log_level: str = "CRITICAL"
 ) -> RunOutcome:
-    """Run the whole asset graph (raw, clean, business, checks) against one lake."""
+    """Run the whole asset graph (raw, clean, business, checks) against one lake.
+
+    Dagster's console log (with its stack traces) is silent by default: the outcome carries every
+    failure as one line; a lower `log_level` ("DEBUG" for --verbose) shows it.
+    """
     definitions = build_definitions(lake_url=lake_url, landing_url=landing_url)
     job = definitions.resolve_implicit_global_asset_job_def()
     started = time.perf_counter()
@@ -65,16 +70,8 @@ def materialize_all(
             )
         )
     for event in result.get_step_failure_events():
-        outcome.failures.append(f"{event.step_key}: {_root_message(event.step_failure_data.error)}")
+        step = event.step_key.replace("__", "/")
+        outcome.failures.append((step, step_failure_message(event.step_failure_data.error)))
     planned = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
     outcome.not_run = sorted(planned - set(outcome.materialized))
     return outcome
-
-
-def _root_message(error) -> str:
-    """The innermost cause's message: the user's exception, not Dagster's wrapper."""
-    if error is None:
-        return "unknown error"
-    while error.cause is not None:
-        error = error.cause
-    return error.message.strip().splitlines()[-1]

@@ -13,6 +13,7 @@ from importlib.metadata import version
 import click
 
 from olist_assets.cli import pipeline, tables
+from olist_assets.cli.errors import UserError, user_message
 
 EXIT_CODES = """\b
 Exit codes:
@@ -20,12 +21,6 @@ Exit codes:
   1  the pipeline ran and something failed (a table, a blocking check)
   2  bad usage or input (an option, a file, a location)
   3  an unexpected error (a bug: rerun with --verbose and report it)"""
-
-
-class UserError(click.ClickException):
-    """A failure the user can act on: shown as its message only, exit code 2."""
-
-    exit_code = 2
 
 
 @click.group(
@@ -60,9 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         return error.exit_code
-    except Exception as error:  # the last line of defence: one line, never a bare traceback
+    except Exception as error:  # the last line of defence: one or two lines, never a traceback
         if verbose:
             traceback.print_exc()
+        message = user_message(error)
+        if message:
+            click.echo(f"Error: {message}", err=True)
+            return UserError.exit_code
         click.echo(f"Error: unexpected {type(error).__name__}: {error}", err=True)
         click.echo("This is a bug: rerun with --verbose and report the traceback.", err=True)
         return 3

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from olist_assets import settings
+from olist_assets.cli.errors import UserError
 
 LAKE_OPTION = click.option(
     "--lake",
@@ -28,7 +29,7 @@ def open_tables(lake: str):
 
 
 def _scale(text: str) -> float:
-    from olist_assets.generator.sizing import MIN_SCALE
+    from olist_assets.generator.sizing import MAX_SCALE, MIN_SCALE
 
     try:
         scale = float(text)
@@ -36,7 +37,26 @@ def _scale(text: str) -> float:
         raise click.BadParameter(f"must be a number, got {text!r}") from None
     if not scale >= MIN_SCALE:
         raise click.BadParameter(f"must be at least {MIN_SCALE}, got {text}")
+    if not scale <= MAX_SCALE:
+        raise click.BadParameter(
+            f"must be at most {MAX_SCALE} (about {MAX_SCALE * 0.12:.0f} GB of CSV), got {text}"
+        )
     return scale
+
+
+def _check_location(option: str, url: str, *, must_exist: bool) -> None:
+    """Refuse a location that cannot work before any work starts (one line, exit code 2); create a
+    local folder that may be missing."""
+    from olist_assets.stores.locations import location_problem
+
+    problem = location_problem(url, must_exist=must_exist)
+    if problem:
+        raise UserError(f"{option} {problem}")
+    if not must_exist and not url.startswith("s3://"):
+        try:
+            Path(url).expanduser().mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserError(f"{option} {url} cannot be created: {error.strerror}") from None
 
 
 @click.command()
@@ -44,7 +64,7 @@ def _scale(text: str) -> float:
     "--scale",
     default="0.1",
     callback=lambda _ctx, _param, value: _scale(value),
-    help="Dataset size: 1 gives the real Olist row counts.",
+    help="Dataset size: 1 gives the real Olist row counts (about 120 MB of CSV); at most 50.",
 )
 @click.option(
     "--seed", type=int, default=42, help="Random seed: the same seed writes the same bytes."
@@ -87,11 +107,15 @@ def generate(scale: float, seed: int, out: Path, monthly_drops: bool) -> int:
 @LAKE_OPTION
 def run(source: str, lake: str) -> int:
     """Land SOURCE into the lake and materialize every asset, then print a summary."""
+    _check_location("--source", source, must_exist=True)
+    _check_location("--lake", lake, must_exist=False)
     from olist_assets.cli.execution import materialize_all
     from olist_assets.cli.summary import render_summary
 
+    click.echo(f"Running the pipeline: {source} -> {lake}")
+    log_level = "DEBUG" if click.get_current_context().find_root().obj["verbose"] else "CRITICAL"
     with _dagster_instance() as instance:
-        outcome = materialize_all(lake_url=lake, landing_url=source, instance=instance)
+        outcome = materialize_all(lake, source, instance, log_level)
     click.echo(render_summary(outcome, lake=lake, source=source))
     return 0 if outcome.ok else 1
 
@@ -106,10 +130,15 @@ def run(source: str, lake: str) -> int:
 )
 def report(lake: str, out: Path) -> int:
     """Render the business tables as one self-contained HTML report."""
+    _check_location("--lake", lake, must_exist=True)
     from olist_assets.report.document import write_report
+    from olist_assets.report.tables import MissingTablesError
 
     click.echo(f"Rendering the report from {lake}")
-    write_report(open_tables(lake), lake, out)
+    try:
+        write_report(open_tables(lake), lake, out)
+    except MissingTablesError as error:
+        raise UserError(f"{error}: build them with `olist-lakehouse run --lake {lake}`") from None
     click.echo(f"Report written to {out}")
     return 0
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,10 +20,11 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from olist_assets.core import lake
-from olist_assets.core.batches import Batch, batch_for_raw_key
-from olist_assets.core.contracts import TableContract, UnknownFileError
+from olist_assets.core.batches import Arrival, Batch, batch_for_raw_key
+from olist_assets.core.contracts import TableContract
 from olist_assets.core.fingerprints import from_arrow
 from olist_assets.core.hashing import file_sha256
+from olist_assets.core.landing import survey
 from olist_assets.core.ledger import BatchEntry, Ledger, Rejection
 from olist_assets.core.parsing import DEFAULT_CHUNK_ROWS, SourceFileError
 from olist_assets.core.precedence import plan_change
@@ -72,20 +73,21 @@ def refresh_table(
     """
     tables.converge(contract)
     state = tables.state(contract)
-    keys, ignored = (list(raw_keys), []) if raw_keys is not None else raw_batches(store, contract)
+    arrivals, rejected, ignored = raw_batches(store, contract, state.ledger, raw_keys)
     staged: list[BatchEntry] = []
-    rejected: list[Rejection] = []
-    for key in keys:
-        outcome = _stage_if_changed(store, contract, state.ledger, key, chunk_rows, clock)
+    for arrival in arrivals:
+        outcome = _stage_if_changed(store, contract, state.ledger, arrival, chunk_rows, clock)
         if isinstance(outcome, Rejection):
             rejected.append(outcome)
         elif outcome is not None:
             staged.append(outcome)
-    listed = {batch_for_raw_key(key).key for key in keys}
     removed = set(forget_batches)
     if raw_keys is None:
-        known = set(state.ledger.batches) | {k.split("/", 1)[1] for k in state.ledger.rejections}
-        removed |= known - listed
+        removed |= set(state.ledger.batches) - {a.batch.key for a in arrivals}
+        listed = {f"{lake.RAW}/{a.key}" for a in arrivals} | {r.key for r in rejected}
+        removed |= {k.removeprefix(f"{lake.RAW}/") for k in state.ledger.rejections} - {
+            k.removeprefix(f"{lake.RAW}/") for k in listed
+        }
     removed = sorted(removed)
     result = RefreshResult(contract.name, state.ledger, state.snapshot_id, ignored=ignored)
     keys_of = _keys_reader(store, contract)
@@ -103,24 +105,40 @@ def forget(store: Store, tables: Tables, raw_key: str) -> RefreshResult:
 
     batch = batch_for_raw_key(raw_key)
     contract = CONTRACTS[batch.table]
-    if store.info(batch.raw_key) is not None:
-        store.delete(batch.raw_key)
+    if store.info(raw_key) is not None:
+        store.delete(raw_key)
     return refresh_table(store, tables, contract, raw_keys=[], forget_batches=[batch.key])
 
 
-def raw_batches(store: Store, contract: TableContract) -> tuple[list[str], list[str]]:
-    """Raw keys of this table's batches, and keys in its raw/<table>/ folder that are none of them."""
-    mine, ignored = [], []
-    for info in store.list(f"{lake.RAW}/"):
-        try:
-            batch = batch_for_raw_key(info.key)
-        except UnknownFileError:
-            if info.key.startswith(lake.table_prefix(lake.RAW, contract.name)):
-                ignored.append(info.key)
-            continue
-        if batch.table == contract.name:
-            mine.append(info.key)
-    return mine, ignored
+def raw_batches(
+    store: Store, contract: TableContract, ledger: Ledger, raw_keys: list[str] | None = None
+) -> tuple[list[Arrival], list[Rejection], list[str]]:
+    """This table's batches among the raw keys (all of raw/ unless given), admitted by the rule
+    every runtime shares (`core/batches`): the batches the ledger holds keep their places, a later
+    file colliding with one is refused. Returns the batches, the refused files of this table, and
+    the raw keys that are no table's file or not data (reported, never read).
+
+    Raises FileNotFoundError for a given key that is not in the lake.
+    """
+    if raw_keys is None:
+        listing = store.list(f"{lake.RAW}/")
+    else:
+        listing = [_info(store, key) for key in raw_keys]
+    existing = [entry.arrival for entry in ledger.batches.values()]
+    zone = survey(listing, existing, prefix=f"{lake.RAW}/")
+    arrivals = [a for a in zone.admitted if a.batch.table == contract.name]
+    rejected = [
+        replace(r, key=f"{lake.RAW}/{r.key}") for r in zone.rejected if r.table == contract.name
+    ]
+    ignored = [f"{lake.RAW}/{r.key}" for r in zone.rejected if r.table is None]
+    return arrivals, rejected, ignored
+
+
+def _info(store: Store, raw_key: str) -> ObjectInfo:
+    info = store.info(raw_key)
+    if info is None:
+        raise FileNotFoundError(f"{raw_key}: no such raw file in {store.url}")
+    return info
 
 
 def _commit(
@@ -157,7 +175,7 @@ def _commit(
         "olist.operation": "refresh",
         "olist.batches-landed": json.dumps(sorted(e.key for e in landed)),
         "olist.batches-removed": json.dumps(gone),
-        "olist.files-rejected": json.dumps(sorted(r.raw_key for r in rejected)),
+        "olist.files-rejected": json.dumps(sorted(r.key for r in rejected)),
     }
     before = ledger.with_rejections(rejections).with_exclusions(exclusions)
     change = plan_change(before, landed, gone, keys_of, summary)
@@ -177,10 +195,8 @@ def _rejections_after(
     cleared = {e.raw_key for e in landed} | {f"{lake.RAW}/{key}" for key in removed}
     standing = {k: r for k, r in ledger.rejections.items() if k not in cleared}
     for rejection in rejected:
-        known = standing.get(rejection.raw_key)
-        standing[rejection.raw_key] = (
-            known if known and known.sha256 == rejection.sha256 else rejection
-        )
+        known = standing.get(rejection.key)
+        standing[rejection.key] = known if known and known.sha256 == rejection.sha256 else rejection
     return standing
 
 
@@ -188,16 +204,14 @@ def _stage_if_changed(
     store: Store,
     contract: TableContract,
     ledger: Ledger,
-    raw_key: str,
+    arrival: Arrival,
     chunk_rows: int,
     clock: Clock,
 ) -> BatchEntry | Rejection | None:
     """The staged entry of a raw file whose content the batch does not hold yet, its rejection, or
-    None when it is unchanged (same size and ETag: not even read)."""
-    batch = batch_for_raw_key(raw_key)
-    info = store.info(raw_key)
-    if info is None:
-        raise FileNotFoundError(f"{raw_key}: no such raw file in {store.url}")
+    None when it is unchanged (same size and ETag: not even read) or a rolled-back content."""
+    batch, raw_key = arrival.batch, f"{lake.RAW}/{arrival.key}"
+    info = _info(store, raw_key)
     current = ledger.batches.get(batch.key)
     if current and (current.size, current.etag) == (info.size, info.etag):
         return None
@@ -212,8 +226,16 @@ def _stage_if_changed(
         try:
             counts = _staged_counts(store, contract, batch, path, sha256, chunk_rows)
         except SourceFileError as error:
-            return Rejection(raw_key, sha256, str(error), clock().isoformat(), type(error).__name__)
-    return _entry(batch, info, sha256, size, counts, clock)
+            return Rejection(
+                raw_key,
+                error.detail,
+                contract.name,
+                clock().isoformat(),
+                sha256,
+                error_type=type(error).__name__,
+            )
+    admitted_at = current.admitted_at if current else arrival.at.isoformat()
+    return _entry(arrival, info, sha256, size, counts, clock, admitted_at)
 
 
 def _staged_counts(
@@ -232,8 +254,15 @@ def _staged_counts(
 
 
 def _entry(
-    batch: Batch, info: ObjectInfo, sha256: str, size: int, counts: BatchCounts, clock: Clock
+    arrival: Arrival,
+    info: ObjectInfo,
+    sha256: str,
+    size: int,
+    counts: BatchCounts,
+    clock: Clock,
+    admitted_at: str,
 ) -> BatchEntry:
+    batch = arrival.batch
     return BatchEntry(
         key=batch.key,
         table=batch.table,
@@ -248,6 +277,8 @@ def _entry(
         rows_clean=counts.clean,
         rows_quarantined=counts.quarantined,
         rows_duplicate=counts.duplicate,
+        source_key=arrival.key,
+        admitted_at=admitted_at,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 import pyarrow as pa
 
@@ -110,6 +111,9 @@ class TableContract:
     partition_month: str | None = None
     """A timestamp column whose month partitions the table's files, so a drop restating recent
     keys rewrites only the files of recent months (None: one file per batch is locality enough)."""
+    # (earlier, later) timestamp columns: a row whose later one precedes the earlier one is out of
+    # order (checked, a warning: the real files hold a few such rows).
+    chronology: tuple[tuple[str, str], ...] = ()
 
     @property
     def source_columns(self) -> list[str]:
@@ -138,12 +142,18 @@ class TableContract:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
-    def matches_file(self, file_name: str) -> bool:
-        """Whether a file name is this table's file, or a dated variant of it."""
-        return (
-            re.fullmatch(rf"{re.escape(self.file_stem)}(?:[ _-][\w -]*)?\.csv", file_name)
-            is not None
-        )
+    def file_date(self, file_name: str) -> str | None:
+        """'' for this table's file, the date of a dated drop, None for any other name.
+
+        A dated drop is `<stem>_<date>.csv` or `<stem>-<date>.csv` with an ISO date (YYYY-MM or
+        YYYY-MM-DD) that exists; names are compared exactly (letter case included).
+        """
+        if file_name == self.file_name:
+            return ""
+        dated = re.fullmatch(rf"{re.escape(self.file_stem)}[_-](?P<date>.+)\.csv", file_name)
+        if dated and is_iso_date(dated.group("date")):
+            return dated.group("date")
+        return None
 
 
 def athena_type(arrow_type: pa.DataType) -> str:
@@ -238,6 +248,12 @@ ORDERS = TableContract(
     primary_key=("order_id",),
     foreign_keys=(ForeignKey(("customer_id",), "customers", ("customer_id",)),),
     partition_month="order_purchase_timestamp",
+    chronology=(
+        ("order_purchase_timestamp", "order_approved_at"),
+        ("order_purchase_timestamp", "order_delivered_carrier_date"),
+        ("order_purchase_timestamp", "order_delivered_customer_date"),
+        ("order_delivered_carrier_date", "order_delivered_customer_date"),
+    ),
 )
 
 ORDER_ITEMS = TableContract(
@@ -294,6 +310,7 @@ ORDER_REVIEWS = TableContract(
     foreign_keys=(ForeignKey(("order_id",), "orders", ("order_id",)),),
     partition_month="review_creation_date",
     always_quoted=frozenset({"review_id", "order_id"}),
+    chronology=(("review_creation_date", "review_answer_timestamp"),),
 )
 
 PRODUCTS = TableContract(
@@ -370,7 +387,18 @@ class UnknownFileError(ValueError):
 def contract_for_file(file_name: str) -> TableContract:
     """The contract whose file this is, from its base name; raises UnknownFileError otherwise."""
     for contract in CONTRACTS.values():
-        if contract.matches_file(file_name):
+        if contract.file_date(file_name) is not None:
             return contract
     known = ", ".join(c.file_name for c in CONTRACTS.values())
     raise UnknownFileError(f"{file_name!r} is not an Olist file (expected one of {known})")
+
+
+def is_iso_date(text: str) -> bool:
+    """Whether text is a calendar month (YYYY-MM) or day (YYYY-MM-DD) that exists."""
+    if not re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", text):
+        return False
+    try:
+        date.fromisoformat(text if len(text) == 10 else f"{text}-01")
+    except ValueError:
+        return False
+    return True

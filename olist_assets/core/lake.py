@@ -19,9 +19,9 @@ RUNS = "runs"
 ZONES = (RAW, CLEAN, QUARANTINE, BUSINESS, STAGING, RUNS)
 
 
-def raw_key(table: str, file_name: str) -> str:
-    """Where a source file lands when it is put in its table's raw folder."""
-    return f"{RAW}/{table}/{file_name}"
+def raw_key(path: str) -> str:
+    """Where a landed file lives: `raw/<its path in the landing folder>`, byte for byte as received."""
+    return f"{RAW}/{path}"
 
 
 def table_prefix(zone: str, table: str) -> str:

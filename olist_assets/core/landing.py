@@ -1,16 +1,33 @@
-"""Land source files into the lake's raw zone, byte for byte, with their fingerprint."""
+"""Land source files into the lake's raw zone: which files each table takes, a check that a file can
+be read before it replaces anything, and every file refused with its reason.
+
+The raw zone mirrors the landing folder (`landing/<path>` lands at `raw/<path>`, byte for byte) and
+holds only admitted batches: a rejected file never enters it, so it never blocks its table nor
+overwrites an accepted copy. Which keys are batches, and which batch keeps a contested place, is
+`olist_assets.core.batches`' one rule, shared with the Dagster sensor and the landing Lambda.
+"""
 
 from __future__ import annotations
 
-import csv
-import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from olist_assets.core import lake
-from olist_assets.core.contracts import TableContract
+from olist_assets.core.batches import Arrival, Resolution, Verdict, admit, resolve_key
+from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.hashing import file_sha256
-from olist_assets.core.storage import Store
+from olist_assets.core.ledger import Rejection
+from olist_assets.core.parsing import SourceFileError, check_source
+from olist_assets.core.storage import ObjectInfo, OutsideStoreError, Store
+
+
+@dataclass(frozen=True)
+class Survey:
+    """Every key of a listing resolved: batches admitted, files rejected, keys ignored (with a note)."""
+
+    admitted: tuple[Arrival, ...]
+    rejected: tuple[Rejection, ...]
+    ignored: tuple[Resolution, ...]
 
 
 @dataclass(frozen=True)
@@ -18,38 +35,103 @@ class LandedFile:
     """A source file as it now sits in raw/: `changed` is False when identical bytes were already there."""
 
     key: str
-    file_name: str
+    source_key: str
     size: int
     sha256: str
     records: int
     changed: bool
 
 
-def source_files(source: Store, contract: TableContract) -> list[str]:
-    """Keys in a landing location that belong to this table (original name or dated variants)."""
-    return [
-        info.key for info in source.list("") if contract.matches_file(posixpath.basename(info.key))
+@dataclass(frozen=True)
+class TableLanding:
+    """One table's landing: files landed, its files refused, what the landing folder holds for no
+    table (`unmatched`, `ignored`), and the table's raw batch keys afterwards (`held`)."""
+
+    table: str
+    landed: tuple[LandedFile, ...]
+    rejected: tuple[Rejection, ...]
+    unmatched: tuple[Rejection, ...]
+    ignored: tuple[Resolution, ...]
+    held: tuple[str, ...]
+
+
+def survey(
+    listing: Iterable[ObjectInfo], existing: Iterable[Arrival] = (), prefix: str = ""
+) -> Survey:
+    """Resolve each listed key (less `prefix`), admitting its batch against the `existing` batches."""
+    arrivals, rejected, ignored = [], [], []
+    for info in listing:
+        key = info.key.removeprefix(prefix)
+        resolution = resolve_key(key)
+        if resolution.batch is not None:
+            arrivals.append(Arrival(resolution.batch, key, info.modified))
+        elif resolution.verdict is Verdict.IGNORED:
+            ignored.append(resolution)
+        else:
+            seen = info.modified.isoformat()
+            rejected.append(Rejection(key, resolution.reason, resolution.table, seen))
+    admission = admit(arrivals, existing)
+    rejected += [
+        Rejection(
+            refusal.arrival.key,
+            refusal.reason,
+            refusal.arrival.batch.table,
+            refusal.arrival.at.isoformat(),
+            conflicts_with=refusal.holder.key,
+        )
+        for refusal in admission.refused
     ]
+    return Survey(admission.admitted, tuple(rejected), tuple(ignored))
 
 
-def land_file(source: Store, source_key: str, target: Store, contract: TableContract) -> LandedFile:
-    """Copy one source file to raw/<table>/<name> unless the same bytes are already there."""
-    file_name = posixpath.basename(source_key)
-    key = lake.raw_key(contract.name, file_name)
-    with source.local_copy(source_key) as path:
-        with path.open("rb") as handle:
-            sha256, size = file_sha256(handle)
-        changed = _differs(target, key, size, sha256)
-        if changed:
-            target.put_file(key, path)
-        records = count_records(path)
-    return LandedFile(key, file_name, size, sha256, records, changed)
+def raw_zone(store: Store) -> Survey:
+    """The lake's raw batches: every key under raw/ resolved, collisions refused by arrival order."""
+    return survey(store.list(f"{lake.RAW}/"), prefix=f"{lake.RAW}/")
 
 
-def count_records(path: Path) -> int:
-    """CSV records after the header (quoted newlines do not count as records)."""
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+def plan_landing(source: Store, target: Store) -> Survey:
+    """What a landing pass takes from `source` into `target`'s raw zone, whose batches keep their places."""
+    return survey(source.list(""), existing=raw_zone(target).admitted)
+
+
+def land_table(source: Store, target: Store, table: str) -> TableLanding:
+    """Land one table's admitted files from `source` into `target`'s raw zone; report the rest."""
+    plan = plan_landing(source, target)
+    outcomes = [land_batch(source, a, target) for a in plan.admitted if a.batch.table == table]
+    refused = [r for r in plan.rejected if r.table == table]
+    held = [a.batch.key for a in raw_zone(target).admitted if a.batch.table == table]
+    return TableLanding(
+        table,
+        landed=tuple(o for o in outcomes if isinstance(o, LandedFile)),
+        rejected=tuple(refused + [o for o in outcomes if isinstance(o, Rejection)]),
+        unmatched=tuple(r for r in plan.rejected if r.table is None),
+        ignored=plan.ignored,
+        held=tuple(held),
+    )
+
+
+def land_batch(source: Store, arrival: Arrival, target: Store) -> LandedFile | Rejection:
+    """Copy one admitted file to raw/<its key> unless the same bytes are there already.
+
+    The file is first read the way the clean step reads it (`check_source`): one it could not read
+    (or a link out of the landing folder) is a Rejection and replaces nothing.
+    """
+    key, raw_key = arrival.key, lake.raw_key(arrival.key)
+    contract = CONTRACTS[arrival.batch.table]
+    sha256 = None
+    try:
+        with source.local_copy(key) as path:
+            with path.open("rb") as handle:
+                sha256, size = file_sha256(handle)
+            with path.open("rb") as handle:
+                records = check_source(handle, contract, key)
+            changed = _differs(target, raw_key, size, sha256)
+            if changed:
+                target.put_file(raw_key, path)
+    except (SourceFileError, OutsideStoreError) as error:
+        reason = error.detail if isinstance(error, SourceFileError) else str(error)
+        return Rejection(key, reason, contract.name, arrival.at.isoformat(), sha256)
+    return LandedFile(raw_key, key, size, sha256, records, changed)
 
 
 def _differs(target: Store, key: str, size: int, sha256: str) -> bool:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from typing import Any
 
-from olist_assets.core.batches import Batch, in_precedence_order
+from olist_assets.core import lake
+from olist_assets.core.batches import Arrival, Batch, in_precedence_order
 
 
 @dataclass(frozen=True)
@@ -18,7 +21,9 @@ class BatchEntry:
     """One batch as the table holds it: which raw content (sha256), as seen when landed, and its rows.
 
     `etag` and `modified` are how the raw object looked when it was read (they let a later run skip
-    re-hashing an unchanged file; they never decide what changed: the sha256 does).
+    re-hashing an unchanged file; they never decide what changed: the sha256 does). `source_key` is
+    the raw object's key under raw/ as stored (the batch key is its NFC spelling); `admitted_at` when
+    the batch first took its place in the table (a new version keeps it: `core/batches.admit`).
     """
 
     key: str
@@ -35,6 +40,8 @@ class BatchEntry:
     rows_quarantined: int
     rows_duplicate: int
     rows_superseded: int = 0
+    source_key: str = ""
+    admitted_at: str = ""
 
     @property
     def batch(self) -> Batch:
@@ -42,7 +49,14 @@ class BatchEntry:
 
     @property
     def raw_key(self) -> str:
-        return self.batch.raw_key
+        """The lake key of the raw object the batch's content came from."""
+        return f"{lake.RAW}/{self.source_key or self.key}"
+
+    @property
+    def arrival(self) -> Arrival:
+        """The batch as it arrived (its key as stored, and when it took its place)."""
+        at = datetime.fromisoformat(self.admitted_at or self.landed_at)
+        return Arrival(self.batch, self.source_key or self.key, at)
 
     @property
     def rows_in_table(self) -> int:
@@ -57,15 +71,30 @@ class BatchEntry:
 
 @dataclass(frozen=True)
 class Rejection:
-    """A raw file refused as a whole (unreadable as its table): reported on every run until it
-    changes or is forgotten; the table keeps its accepted batches meanwhile."""
+    """A file refused as a whole: reported on every run until it changes or is forgotten, while its
+    table keeps its accepted batches.
 
-    raw_key: str
-    sha256: str
+    `key` is the file's key (`raw/<path>` in the lake, or its path in the landing folder); `reason`
+    one line saying why and what is expected; `table` the table it was meant for when recognisable;
+    `first_seen` when the refused content arrived (ISO 8601); `sha256` of the refused content when it
+    was read; `conflicts_with` the key of the batch that keeps the place a refused collision wanted;
+    `error_type` the reader's error class (`HeaderMismatchError`, `EmptyFileError`, ...).
+    """
+
+    key: str
     reason: str
-    first_seen: str
+    table: str | None = None
+    first_seen: str = ""
+    sha256: str | None = None
+    conflicts_with: str | None = None
     error_type: str = ""
-    """The reader's error class (`HeaderMismatchError`, `EmptyFileError`, ...)."""
+
+    @property
+    def message(self) -> str:
+        return f"{self.key}: {self.reason}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -118,7 +147,7 @@ class Ledger:
     def from_json(cls, data: bytes) -> Ledger:
         body = json.loads(data)
         batches = {entry["key"]: BatchEntry(**entry) for entry in body["batches"]}
-        rejections = {entry["raw_key"]: Rejection(**entry) for entry in body["rejections"]}
+        rejections = {entry["key"]: Rejection(**entry) for entry in body["rejections"]}
         return cls(body["table"], batches, rejections, dict(body.get("exclusions", {})))
 
 

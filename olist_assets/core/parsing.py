@@ -6,11 +6,12 @@ doubled quotes); values are validated and typed column by column with Arrow comp
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import pyarrow as pa
@@ -22,11 +23,20 @@ DEFAULT_CHUNK_ROWS = 50_000
 
 
 class SourceFileError(ValueError):
-    """A file that cannot be read as its table at all: the whole batch is refused."""
+    """A file that cannot be read as its table at all: the whole batch is refused.
 
-    def __init__(self, file_name: str, message: str) -> None:
-        super().__init__(f"{file_name}: {message}")
-        self.file_name = file_name
+    The message names the file, and the line and column (1-based; the column of an undecodable byte
+    counts bytes) where they apply: `x.csv, line 3, column 7: ...`; `detail` is the same without the
+    file name.
+    """
+
+    def __init__(
+        self, file_name: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        where = (f"line {line}" if line else "") + (f", column {column}" if column else "")
+        self.detail = f"{where}: {message}" if where else message
+        super().__init__(f"{file_name}, {self.detail}" if where else f"{file_name}: {message}")
+        self.file_name, self.line, self.column = file_name, line, column
 
 
 class EmptyFileError(SourceFileError):
@@ -38,13 +48,16 @@ class UndecodableFileError(SourceFileError):
 
 
 class HeaderMismatchError(SourceFileError):
-    def __init__(self, file_name: str, missing: list[str], unexpected: list[str]) -> None:
+    def __init__(
+        self, file_name: str, missing: list[str], unexpected: list[str], column: int | None = None
+    ) -> None:
         parts = []
         if missing:
             parts.append(f"missing columns {missing}")
         if unexpected:
             parts.append(f"unexpected columns {unexpected}")
-        super().__init__(file_name, "header does not match the contract: " + "; ".join(parts))
+        message = "header does not match the contract: " + "; ".join(parts)
+        super().__init__(file_name, message, line=1, column=column)
         self.missing = missing
         self.unexpected = unexpected
 
@@ -76,21 +89,40 @@ def read_chunks(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> Iterator[Chunk]:
     """Yield the file's records as typed chunks; raise SourceFileError for a file-level problem."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+    with _records(stream, contract, file_name) as reader:
+        yield from _chunks(reader, contract, chunk_rows)
+
+
+def check_source(stream: IO[bytes], contract: TableContract, file_name: str) -> int:
+    """The records of a file (blank lines aside), read as `read_chunks` reads it but left untyped.
+
+    Raises the SourceFileError `read_chunks` would raise (encoding, CSV syntax, header), so a file this
+    accepts is one the clean step can read: a cheap check before a file replaces a good one.
+    """
+    with _records(stream, contract, file_name) as reader:
+        return sum(1 for record in reader if record)
+
+
+@contextlib.contextmanager
+def _records(stream: IO[bytes], contract: TableContract, file_name: str) -> Iterator[Any]:
+    """A csv reader past the checked header; decoding and CSV errors become SourceFileErrors."""
+    positions = _Positions(stream)
+    text = io.TextIOWrapper(positions, encoding="utf-8-sig", errors="strict", newline="")
     reader = csv.reader(text, strict=True)
     try:
         header = next(reader, None)
         if header is None:
             raise EmptyFileError(file_name, "the file is empty (no header, no rows)")
         _check_header(file_name, header, contract)
-        yield from _chunks(reader, contract, chunk_rows)
+        yield reader
     except UnicodeDecodeError as error:
+        line, column = positions.locate(positions.offset - len(error.object) + error.start)
         raise UndecodableFileError(
-            file_name, f"not valid UTF-8 near line {reader.line_num + 1}: {error.reason}"
+            file_name, f"not valid UTF-8 ({error.reason}): save the file as UTF-8", line, column
         ) from error
     except csv.Error as error:
         raise SourceFileError(
-            file_name, f"unreadable CSV at line {reader.line_num}: {error}"
+            file_name, f"unreadable CSV: {error}", line=reader.line_num or 1
         ) from error
 
 
@@ -102,7 +134,43 @@ def _check_header(file_name: str, header: list[str], contract: TableContract) ->
     unexpected = [c for c in header if c not in expected]
     if not missing and not unexpected:
         unexpected = [f"column order {header}"]
-    raise HeaderMismatchError(file_name, missing, unexpected)
+    column = next(
+        (i for i, (got, want) in enumerate(zip(header, expected, strict=False), 1) if got != want),
+        min(len(header), len(expected)) + 1,
+    )
+    raise HeaderMismatchError(file_name, missing, unexpected, column)
+
+
+class _Positions(io.RawIOBase):
+    """A pass-through reader that can tell the line and column of a byte in the latest read."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.offset = 0  # bytes read so far
+        self._chunk, self._chunk_start = b"", 0
+        self._lines_before, self._line_start = 0, 0  # newlines before the chunk, and where the
+        # line the chunk starts in began
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._stream.read(len(buffer))
+        self._lines_before += self._chunk.count(b"\n")
+        last_newline = self._chunk.rfind(b"\n")
+        if last_newline >= 0:
+            self._line_start = self._chunk_start + last_newline + 1
+        self._chunk, self._chunk_start = bytes(data), self.offset
+        self.offset += len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """(line, column) of a byte offset at or after the line the latest read started in."""
+        head = self._chunk[: max(0, offset - self._chunk_start)]
+        newline = head.rfind(b"\n")
+        start = self._chunk_start + newline + 1 if newline >= 0 else self._line_start
+        return self._lines_before + head.count(b"\n") + 1, offset - start + 1
 
 
 def _chunks(reader, contract: TableContract, chunk_rows: int) -> Iterator[Chunk]:

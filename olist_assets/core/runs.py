@@ -22,8 +22,10 @@ CHECKS = f"{lake.RUNS}/checks"
 
 
 def landing_record_key(raw_key: str, version_token: str) -> str:
-    """Where the outcome of landing one version of one raw object is recorded."""
-    return f"{LANDING}/{raw_key}/{version_token.replace('/', '_')}.json"
+    """Where the outcome of landing one version of one raw object is recorded (a `..` in the
+    object's key is escaped, so a record never lands outside runs/landing/)."""
+    path = "/".join("%2E%2E" if part == ".." else part for part in raw_key.split("/"))
+    return f"{LANDING}/{path}/{version_token.replace('/', '_')}.json"
 
 
 def business_record_key(table: str, at: datetime) -> str:

@@ -1,8 +1,8 @@
 """Storage port: the one small interface the core needs over a lake location.
 
 Keys are lake-relative (`raw/orders/x.csv`); the adapters (`olist_assets.stores`) put them in a local
-folder or under an S3 prefix, chosen by configuration. Writes are whole-object and atomic: a reader
-never sees a half-written file.
+folder or under an S3 prefix, chosen by configuration, and never outside it (`confined_key`). Writes are
+whole-object and atomic: a reader never sees a half-written file.
 """
 
 from __future__ import annotations
@@ -15,6 +15,20 @@ from typing import IO, TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import pyarrow.fs as pafs
+
+
+class OutsideStoreError(ValueError):
+    """A key that would leave the store's root (`..`, an absolute key, a link to elsewhere)."""
+
+
+def confined_key(key: str) -> str:
+    """The key itself when it stays under the store's root; raises OutsideStoreError otherwise.
+
+    Refused: absolute keys, `..` segments and NUL characters. The empty key is the root itself.
+    """
+    if key.startswith("/") or "\0" in key or ".." in key.split("/"):
+        raise OutsideStoreError(f"{key!r} is not a key inside the store (absolute or with '..')")
+    return key
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,14 @@ import dagster as dg
 import pyarrow as pa
 
 from olist_assets.core.checks import clean as core_checks
+from olist_assets.core.checks.thresholds import (
+    FOREIGN_KEY_FAIL_RATE,
+    QUARANTINE_FAIL_RATE,
+    QUARANTINE_MIN_BATCH_RECORDS,
+    QUARANTINE_SMALL_BATCH_RECORDS,
+    QUARANTINE_WARN_RATE,
+    percent,
+)
 from olist_assets.core.cleaning import RefreshResult, refresh_table
 from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract
 from olist_assets.core.lake import CLEAN
@@ -34,12 +42,10 @@ def build_clean_asset(contract: TableContract) -> dg.AssetsDefinition:
             f"{result.removed}, {result.ledger.rows} rows, snapshot {result.snapshot_id}"
             + (f", {result.conflicts} concurrent commits retried" if result.conflicts else "")
         )
-        for key in result.ignored:
-            context.log.warning(
-                f"{key} is not a {contract.file_name} file (nor a dated drop): ignored"
-            )
+        for refused in result.ignored:
+            context.log.warning(f"left out of {contract.name}: {refused}")
         for rejection in result.ledger.rejections.values():
-            context.log.warning(f"{rejection.raw_key} rejected: {rejection.reason}")
+            context.log.warning(f"{rejection.key} refused: {rejection.reason}")
         return dg.MaterializeResult(metadata=_metadata(tables, contract, result))
 
     return clean_table
@@ -62,7 +68,7 @@ def _metadata(tables: IcebergTables, contract: TableContract, result: RefreshRes
         "batches": len(ledger.batches),
         "batches_landed": ", ".join(e.key for e in result.landed) or "none (unchanged)",
         "rejected_files": dg.MetadataValue.json(
-            [{"key": r.raw_key, "reason": r.reason} for r in ledger.rejections.values()]
+            [{"key": r.key, "reason": r.reason} for r in ledger.rejections.values()]
         ),
         "ignored_files": ", ".join(result.ignored) or "none",
         "snapshot_id": str(result.snapshot_id),
@@ -92,8 +98,9 @@ def _fk_check(contract: TableContract, fk: ForeignKey) -> dg.AssetChecksDefiniti
         name=f"fk_{fk.columns[0]}__{fk.table}",
         additional_deps=[clean_key(fk.table)],
         blocking=fk.blocking,
-        description=f"Every {fk.columns[0]} exists in clean {fk.table}"
-        + (f" (known orphans warn: {sorted(fk.known_orphans)})" if fk.known_orphans else ""),
+        description=f"Every {fk.columns[0]} exists in clean {fk.table}: orphans warn, and block "
+        f"above {percent(FOREIGN_KEY_FAIL_RATE)} of the references"
+        + (f" (known orphans only warn: {sorted(fk.known_orphans)})" if fk.known_orphans else ""),
     )
     def check(lake: LakeResource) -> dg.AssetCheckResult:
         return check_result(core_checks.foreign_key_coverage(lake.tables(), contract, fk))
@@ -102,7 +109,7 @@ def _fk_check(contract: TableContract, fk: ForeignKey) -> dg.AssetChecksDefiniti
 
 
 def build_clean_checks(contract: TableContract) -> list[dg.AssetChecksDefinition]:
-    return [
+    checks = [
         _table_check(
             contract,
             "primary_key_unique",
@@ -127,10 +134,24 @@ def build_clean_checks(contract: TableContract) -> list[dg.AssetChecksDefinition
             contract,
             "quarantine_rate",
             core_checks.quarantine_rate,
-            "Quarantined share of records: warns above 0, blocks above 5% of the table or of a "
-            "batch (more than one record for a batch under 20).",
+            f"Quarantined share of rows: warns above {percent(QUARANTINE_WARN_RATE)}, blocks "
+            f"above {percent(QUARANTINE_FAIL_RATE)} of the table or of a batch (a batch under "
+            f"{QUARANTINE_MIN_BATCH_RECORDS} records: above {QUARANTINE_SMALL_BATCH_RECORDS}).",
         ),
-    ] + [_fk_check(contract, fk) for fk in contract.foreign_keys]
+    ]
+    if contract.chronology:
+        checks.append(
+            _table_check(
+                contract,
+                "timestamps_in_order",
+                core_checks.timestamps_in_order,
+                "Lifecycle timestamps in order: "
+                + "; ".join(f"{a} <= {b}" for a, b in contract.chronology)
+                + " (a warning, with counts and examples).",
+                blocking=False,
+            )
+        )
+    return checks + [_fk_check(contract, fk) for fk in contract.foreign_keys]
 
 
 clean_assets = [build_clean_asset(contract) for contract in CONTRACTS.values()]

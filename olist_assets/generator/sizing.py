@@ -18,13 +18,14 @@ REAL_ROWS: dict[str, int] = {
 }
 FIXED_SIZE_TABLES = frozenset({"product_category_translation"})
 MIN_SCALE = 0.001
+MAX_SCALE = 50  # about 6 GB of CSV; generating takes about 0.2 GB of memory + 0.13 GB per unit
 MIN_ROWS = 5
 
 
 def row_counts(scale: float) -> dict[str, int]:
     """Rows per table (by table name) at a scale: the real counts scaled, the translation fixed."""
-    if not scale >= MIN_SCALE:
-        raise ValueError(f"scale must be at least {MIN_SCALE}, got {scale}")
+    if not MIN_SCALE <= scale <= MAX_SCALE:
+        raise ValueError(f"scale must be between {MIN_SCALE} and {MAX_SCALE}, got {scale}")
     counts = {
         table: rows if table in FIXED_SIZE_TABLES else max(MIN_ROWS, round(rows * scale))
         for table, rows in REAL_ROWS.items()

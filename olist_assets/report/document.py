@@ -47,7 +47,7 @@ class Report:
 
 def render_report(lake: Tables, lake_url: str) -> Report:
     """Read the business tables from the lake and render every section."""
-    tables = load_tables(lake)
+    tables = load_tables(lake, lake_url)
     orders, sales = tables["fact_orders"], tables["sales_monthly"]
     headline = figures.headline(orders, sales)
     key_chart = charts.monthly_chart(figures.monthly(orders, sales))

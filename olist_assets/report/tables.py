@@ -21,7 +21,13 @@ REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
         "reconciliation_status",
     ),
     "sales_monthly": ("month", "product_category", "orders", "gmv", "revenue"),
-    "delivery_performance": ("month", "customer_state", "delivered_orders", "late_orders"),
+    "delivery_performance": (
+        "month",
+        "customer_state",
+        "delivered_orders",
+        "late_orders",
+        "impossible_deliveries",
+    ),
     "payment_mix": ("month", "payment_type", "payments", "value"),
     "seller_scorecard": (
         "seller_id",
@@ -36,12 +42,18 @@ REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def load_tables(tables: Tables) -> dict[str, pd.DataFrame]:
-    """Each business table the report shows; a missing table raises FileNotFoundError naming it."""
-    frames = {}
+class MissingTablesError(FileNotFoundError):
+    """The lake lacks business tables the report shows (the pipeline has not built them yet)."""
+
+
+def load_tables(tables: Tables, lake_url: str) -> dict[str, pd.DataFrame]:
+    """Each business table the report shows; raises MissingTablesError naming the missing ones."""
+    frames, missing = {}, []
     for name, columns in REPORT_COLUMNS.items():
         try:
             frames[name] = tables.scan(BUSINESS, name, columns).read_all().to_pandas()
-        except MissingTableError as error:
-            raise FileNotFoundError(f"{error}: build the business tables first") from error
+        except MissingTableError:
+            missing.append(name)
+    if missing:
+        raise MissingTablesError(f"{lake_url} has no business table {', '.join(missing)}")
     return frames

@@ -1,4 +1,10 @@
-"""The lake in a local folder: the storage port over the file system."""
+"""The lake in a local folder: the storage port over the file system.
+
+Every key stays under the root: `..` and absolute keys are refused, listing never leaves the root (nor
+follows linked folders), and a file reached through a symbolic link is read only when the link
+resolves inside the root. Files are written like any program writes them (mode 0666 less the umask),
+atomically (a temporary file in the same folder, then a rename).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from olist_assets.core.storage import ObjectInfo
+from olist_assets.core.storage import ObjectInfo, OutsideStoreError, confined_key
 
 if TYPE_CHECKING:
     import pyarrow.fs as pafs
+
+TEMP_PREFIX = ".olist-tmp-"
 
 
 class LocalStore:
@@ -25,43 +33,57 @@ class LocalStore:
         self.url = str(self.root)
 
     def _path(self, key: str) -> Path:
-        return self.root / key
+        return self.root / confined_key(key)
+
+    def _readable(self, key: str) -> Path:
+        """The path of a key to read; raises OutsideStoreError when a link leads out of the root."""
+        path = self._path(key)
+        if not path.resolve().is_relative_to(self.root):
+            raise OutsideStoreError(
+                f"{key!r} is a symbolic link to {path.resolve()}, outside {self.root}: "
+                "copy the file in instead of linking it"
+            )
+        return path
 
     @contextlib.contextmanager
     def open_input(self, key: str) -> Iterator[IO[bytes]]:
-        with self._path(key).open("rb") as handle:
+        with self._readable(key).open("rb") as handle:
             yield handle
 
     def read_bytes(self, key: str) -> bytes:
-        return self._path(key).read_bytes()
+        return self._readable(key).read_bytes()
 
     def write_bytes(self, key: str, data: bytes) -> None:
-        with _temp_file(self._path(key).parent) as tmp:
+        target = self._path(key)
+        with _temp_file(target.parent) as tmp:
             tmp.write_bytes(data)
-            self.put_file(key, tmp)
+            _publish(tmp, target)
 
     def put_file(self, key: str, path: Path) -> None:
         target = self._path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
         with _temp_file(target.parent) as tmp:
             shutil.copyfile(path, tmp)
-            os.replace(tmp, target)
+            _publish(tmp, target)
 
     @contextlib.contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:
-        yield self._path(key)
+        yield self._readable(key)
 
     def list(self, prefix: str) -> list[ObjectInfo]:
-        base = self._path(prefix)
-        folder = base if prefix.endswith("/") or base.is_dir() else base.parent
+        """Files under a key prefix, sorted, as S3 lists them (hidden files included); the store's
+        own temporary files and linked folders are not listed."""
+        folder = self._path(prefix[: prefix.rfind("/") + 1])
         if not folder.is_dir():
             return []
         found = []
-        for path in sorted(folder.rglob("*")):
-            key = path.relative_to(self.root).as_posix()
-            if path.is_file() and key.startswith(prefix) and not path.name.startswith("."):
-                found.append(self._info(path, key))
-        return found
+        for parent, folders, files in os.walk(folder):
+            folders[:] = [name for name in folders if not Path(parent, name).is_symlink()]
+            for name in files:
+                path = Path(parent, name)
+                key = path.relative_to(self.root).as_posix()
+                if key.startswith(prefix) and not name.startswith(TEMP_PREFIX) and path.is_file():
+                    found.append(self._info(path, key))
+        return sorted(found, key=lambda info: info.key)
 
     def info(self, key: str) -> ObjectInfo | None:
         path = self._path(key)
@@ -82,15 +104,33 @@ class LocalStore:
         return pafs.LocalFileSystem(), self.root.as_posix()
 
     def uri(self, key: str) -> str:
-        return self._path(key).as_posix()
+        """The path naming a key, for messages and engines (not confined: it opens nothing)."""
+        return (self.root / key).as_posix()
 
 
 @contextlib.contextmanager
 def _temp_file(folder: Path) -> Iterator[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    handle, name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX)
     os.close(handle)
     try:
         yield Path(name)
     finally:
         Path(name).unlink(missing_ok=True)
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """Give the temporary file a normal file's mode (mkstemp makes it 0600), then rename it."""
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, target)
+
+
+def _umask() -> int:
+    """The process umask: from /proc on Linux (no race), else by setting it and putting it back."""
+    with contextlib.suppress(OSError, StopIteration, ValueError):
+        with open("/proc/self/status", encoding="ascii") as status:
+            line = next(line for line in status if line.startswith("Umask:"))
+        return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -1,4 +1,7 @@
-"""The lake under an S3 prefix: the storage port over boto3, with the caller's session."""
+"""The lake under an S3 prefix: the storage port over boto3, with the caller's session.
+
+Keys stay under the prefix: `..` segments and absolute keys are refused (`confined_key`).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from olist_assets.core.storage import ObjectInfo
+from olist_assets.core.storage import ObjectInfo, confined_key
 
 if TYPE_CHECKING:
     import boto3
@@ -34,7 +37,8 @@ class S3Store:
         return self._client
 
     def _key(self, key: str) -> str:
-        return self.prefix + key
+        """The object key under the prefix; raises OutsideStoreError for `..` or absolute keys."""
+        return self.prefix + confined_key(key)
 
     @contextlib.contextmanager
     def open_input(self, key: str) -> Iterator[IO[bytes]]:
@@ -99,4 +103,4 @@ class S3Store:
         return filesystem, f"{self.bucket}/{self.prefix}".rstrip("/")
 
     def uri(self, key: str) -> str:
-        return f"s3://{self.bucket}/{self._key(key)}"
+        return f"s3://{self.bucket}/{self.prefix}{key}"

@@ -1,6 +1,8 @@
 -- One row per order, including orders with no items or no payment.
 -- Payments and items are aggregated per order before they meet, so neither fans out the other.
--- Lateness compares dates: estimated delivery dates are all at midnight.
+-- Lateness compares dates: estimated delivery dates are all at midnight. An order delivered before it
+-- was purchased has no delivery_days, delay_days or is_late (an impossible duration left out, and
+-- counted by delivery_performance.impossible_deliveries).
 WITH items AS (
     SELECT
         order_id,
@@ -53,7 +55,8 @@ orders AS (
         CAST(order_purchase_timestamp AS DATE) AS purchase_date,
         CAST(order_delivered_customer_date AS DATE) AS delivered_date,
         CAST(order_estimated_delivery_date AS DATE) AS estimated_date,
-        (order_status = 'delivered' AND order_delivered_customer_date IS NOT NULL) AS is_delivered
+        (order_status = 'delivered' AND order_delivered_customer_date IS NOT NULL) AS is_delivered,
+        coalesce(order_delivered_customer_date >= order_purchase_timestamp, FALSE) AS is_timed
     FROM clean.orders
 ),
 
@@ -77,14 +80,14 @@ totals AS (
         p.max_installments,
         r.review_score,
         o.is_delivered,
-        CASE WHEN o.is_delivered THEN
+        CASE WHEN o.is_delivered AND o.is_timed THEN
             CAST(date_diff('day', o.purchase_date, o.delivered_date) AS INTEGER)
         END AS delivery_days,
         CAST(date_diff('day', o.purchase_date, o.estimated_date) AS INTEGER) AS estimated_days,
-        CASE WHEN o.is_delivered THEN
+        CASE WHEN o.is_delivered AND o.is_timed THEN
             CAST(date_diff('day', o.estimated_date, o.delivered_date) AS INTEGER)
         END AS delay_days,
-        CASE WHEN o.is_delivered THEN o.delivered_date > o.estimated_date END AS is_late
+        CASE WHEN o.is_delivered AND o.is_timed THEN o.delivered_date > o.estimated_date END AS is_late
     FROM orders AS o
     LEFT JOIN clean.customers AS c ON o.customer_id = c.customer_id
     LEFT JOIN items AS i ON o.order_id = i.order_id

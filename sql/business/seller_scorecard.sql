@@ -1,7 +1,8 @@
 -- One row per seller, including sellers without sales.
 -- orders and cancel_rate count every order holding the seller's items; items, gmv, freight,
 -- first_sale and last_sale exclude canceled and unavailable orders; on-time and delivery figures
--- cover delivered orders; avg_review_score weighs each order once.
+-- cover delivered orders (less those delivered before they were purchased); avg_review_score weighs
+-- each order once.
 WITH seller_orders AS (
     SELECT
         seller_id,
@@ -21,7 +22,7 @@ seller_totals AS (
         sum(so.gmv) FILTER (WHERE o.order_status NOT IN ('canceled', 'unavailable')) AS gmv,
         sum(so.freight) FILTER (WHERE o.order_status NOT IN ('canceled', 'unavailable')) AS freight,
         avg(o.review_score) AS avg_review_score,
-        count(*) FILTER (WHERE o.is_delivered) AS delivered_orders,
+        count(o.is_late) AS timed_deliveries,
         count(*) FILTER (WHERE o.is_delivered AND NOT o.is_late) AS on_time_orders,
         avg(o.delivery_days) AS avg_delivery_days,
         count(*) FILTER (WHERE o.order_status = 'canceled') AS canceled_orders,
@@ -44,7 +45,7 @@ SELECT
     CAST(coalesce(t.gmv, 0) AS DECIMAL(18, 2)) AS gmv,
     CAST(coalesce(t.freight, 0) AS DECIMAL(18, 2)) AS freight,
     t.avg_review_score,
-    CAST(t.on_time_orders AS DOUBLE) / nullif(t.delivered_orders, 0) AS on_time_rate,
+    CAST(t.on_time_orders AS DOUBLE) / nullif(t.timed_deliveries, 0) AS on_time_rate,
     t.avg_delivery_days,
     CAST(t.canceled_orders AS DOUBLE) / nullif(t.orders, 0) AS cancel_rate,
     t.first_sale,

@@ -12,15 +12,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from olist_assets.core.checks.thresholds import (
+    FOREIGN_KEY_FAIL_RATE,
+    QUARANTINE_FAIL_RATE,
+    QUARANTINE_MIN_BATCH_RECORDS,
+    QUARANTINE_SMALL_BATCH_RECORDS,
+    QUARANTINE_WARN_RATE,
+    SAMPLE_SIZE,
+    percent,
+    quarantine_blocks,
+)
 from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract
 from olist_assets.core.fingerprints import fingerprints
-from olist_assets.core.ledger import BatchEntry
 from olist_assets.core.tables import BATCH_COLUMN, CLEAN, QUARANTINE, MissingTableError, Tables
-
-QUARANTINE_WARN_RATE = 0.0
-QUARANTINE_FAIL_RATE = 0.05
-SMALL_BATCH_RECORDS = 20
-SMALL_BATCH_FAIL_RECORDS = 1
 
 
 @dataclass(frozen=True)
@@ -64,32 +68,42 @@ def primary_key_unique(tables: Tables, contract: TableContract) -> CheckOutcome:
 
 
 def foreign_key_coverage(tables: Tables, contract: TableContract, fk: ForeignKey) -> CheckOutcome:
-    """Every non-null reference finds its row in the referenced clean table."""
+    """Every non-null reference finds its row in the referenced clean table.
+
+    Orphan references warn; they block above FOREIGN_KEY_FAIL_RATE of the references (known orphans,
+    a source's own gaps, never block). The metadata lists the first SAMPLE_SIZE orphan keys.
+    """
     child = read_columns(tables, CLEAN, contract.name, list(fk.columns))
     parent = read_columns(tables, CLEAN, fk.table, list(fk.ref_columns))
     values = child[fk.columns[0]].drop_null()
     missing = pc.invert(pc.is_in(values, value_set=parent[fk.ref_columns[0]].combine_chunks()))
     orphans = values.filter(missing)
-    orphan_values = sorted(set(orphans.to_pylist()))
-    unexpected = sorted(set(orphan_values) - fk.known_orphans)
-    name = f"fk_{fk.columns[0]}__{fk.table}"
-    known = sorted(set(orphan_values) & fk.known_orphans)
+    known_set = pa.array(sorted(fk.known_orphans), type=values.type)
+    unexpected_rows = orphans.filter(pc.invert(pc.is_in(orphans, value_set=known_set)))
+    orphan_keys = sorted(set(unexpected_rows.to_pylist()))
+    known = sorted(set(orphans.to_pylist()) & fk.known_orphans)
+    rate = len(unexpected_rows) / len(values) if len(values) else 0.0
     description = (
         f"{contract.name}.{fk.columns[0]} -> {fk.table}.{fk.ref_columns[0]}: "
-        f"{len(orphans)} of {len(values)} references have no match"
+        f"{len(orphans)} of {len(values)} references have no match ({rate:.2%} unexpected; "
+        f"blocking above {percent(FOREIGN_KEY_FAIL_RATE)})"
     )
+    if orphan_keys:
+        description += f", first: {orphan_keys[:3]}"
     if known:
         description += f" (known orphans, a warning: {known})"
     return CheckOutcome(
-        name,
+        f"fk_{fk.columns[0]}__{fk.table}",
         contract.name,
-        passed=not orphan_values,
-        blocking=fk.blocking and bool(unexpected),
+        passed=not len(orphans),
+        blocking=fk.blocking and rate > FOREIGN_KEY_FAIL_RATE,
         description=description,
         metadata={
             "references": len(values),
             "orphan_rows": len(orphans),
-            "orphan_values_sample": unexpected[:5] or known[:5],
+            "orphan_rate": rate,
+            "orphan_keys": orphan_keys[:SAMPLE_SIZE],
+            "known_orphan_keys": known[:SAMPLE_SIZE],
         },
     )
 
@@ -136,54 +150,82 @@ def row_conservation(tables: Tables, contract: TableContract) -> CheckOutcome:
 
 
 def quarantine_rate(tables: Tables, contract: TableContract) -> CheckOutcome:
-    """Quarantined share of records, per table and per batch: a warning above 0; blocking above 5%
-    of a batch's records once it has at least 20, or above one record for a smaller batch (a bad
-    drop cannot hide behind a large table)."""
-    ledger = tables.state(contract).ledger
-    entries = list(ledger.batches.values())
-    read = sum(e.rows_read for e in entries)
-    quarantined = sum(e.rows_quarantined for e in entries)
+    """Share of records quarantined, per table and per batch (a raw file): a warning above
+    QUARANTINE_WARN_RATE (0); blocking when the table or any batch is past the threshold
+    (`quarantine_blocks`), so a whole drop quarantined cannot hide behind a large table."""
+    batches = list(tables.state(contract).ledger.batches.values())
+    read = sum(b.rows_read for b in batches)
+    quarantined = sum(b.rows_quarantined for b in batches)
     rate = quarantined / read if read else 0.0
-    bad = [e for e in entries if _batch_blocks(e)]
+    past = [b for b in batches if quarantine_blocks(b.rows_read, b.rows_quarantined)]
     description = (
-        f"{quarantined} of {read} records quarantined ({rate:.3%}); blocking above "
-        f"{QUARANTINE_FAIL_RATE:.0%} of the table or of a batch"
+        f"{quarantined} of {read} records quarantined ({rate:.3%}; blocking above "
+        f"{percent(QUARANTINE_FAIL_RATE)} of the table or of a batch, or for a batch under "
+        f"{QUARANTINE_MIN_BATCH_RECORDS} records above {QUARANTINE_SMALL_BATCH_RECORDS})"
     )
-    if bad:
-        description += "; blocking batches: " + ", ".join(
-            f"{e.key} ({e.rows_quarantined} of {e.rows_read})" for e in bad[:5]
+    if past:
+        description += "; batches past the threshold: " + ", ".join(
+            f"{b.raw_key} ({b.rows_quarantined} of {b.rows_read})" for b in past
         )
     return CheckOutcome(
         "quarantine_rate",
         contract.name,
         passed=rate <= QUARANTINE_WARN_RATE,
-        blocking=rate > QUARANTINE_FAIL_RATE or bool(bad),
+        blocking=rate > QUARANTINE_FAIL_RATE or bool(past),
         description=description,
         metadata={
             "rows_read": read,
             "rows_quarantined": quarantined,
             "rate": rate,
-            "blocking_batches": [e.key for e in bad],
+            "batches_past_threshold": [b.raw_key for b in past],
         },
     )
 
 
-def _batch_blocks(entry: BatchEntry) -> bool:
-    """A batch's own quarantine blocks: >5% of its records (20 or more), or >1 record when smaller."""
-    if entry.rows_read >= SMALL_BATCH_RECORDS:
-        return entry.rows_quarantined > QUARANTINE_FAIL_RATE * entry.rows_read
-    return entry.rows_quarantined > SMALL_BATCH_FAIL_RECORDS
+def timestamps_in_order(tables: Tables, contract: TableContract) -> CheckOutcome:
+    """Rows whose timestamps contradict the table's chronology (an order delivered before it was
+    purchased): a warning, counted per rule, with the first SAMPLE_SIZE rows as examples."""
+    columns = list(dict.fromkeys(c for pair in contract.chronology for c in pair))
+    table = read_columns(tables, CLEAN, contract.name, [*contract.key_columns, *columns])
+    counts, examples = {}, []
+    for earlier, later in contract.chronology:
+        out_of_order = pc.fill_null(pc.less(table[later], table[earlier]), False)
+        rule = f"{later} < {earlier}"
+        counts[rule] = pc.sum(out_of_order).as_py() or 0
+        for row in table.filter(out_of_order).slice(0, SAMPLE_SIZE).to_pylist():
+            keys = {c: row[c] for c in contract.key_columns}
+            examples.append(
+                {"rule": rule, **keys, earlier: str(row[earlier]), later: str(row[later])}
+            )
+    found = {rule: count for rule, count in counts.items() if count}
+    return CheckOutcome(
+        "timestamps_in_order",
+        contract.name,
+        passed=not found,
+        blocking=False,
+        description=(
+            f"{sum(found.values())} timestamps out of order in {table.num_rows} rows: "
+            + "; ".join(f"{count} with {rule}" for rule, count in found.items())
+            if found
+            else f"every timestamp in order in {table.num_rows} rows"
+        ),
+        metadata={
+            "rows": table.num_rows,
+            "out_of_order": counts,
+            "examples": examples[:SAMPLE_SIZE],
+        },
+    )
 
 
 def rejected_files(tables: Tables, contract: TableContract) -> CheckOutcome:
     """Raw files of the table refused as a whole: a warning on every run until each is fixed or
     forgotten (the table keeps its accepted batches meanwhile)."""
     rejections = tables.state(contract).ledger.rejections
-    description = f"{len(rejections)} raw files refused"
+    description = f"{len(rejections)} raw file{'' if len(rejections) == 1 else 's'} refused"
     if rejections:
         description += ": " + "; ".join(
             f"{key} ({rejection.reason}): replace it with a readable file or run "
-            f"`olist-lakehouse forget {key}`"
+            f"`olist-lakehouse forget --lake LAKE {key}`"
             for key, rejection in rejections.items()
         )
     return CheckOutcome(
@@ -204,6 +246,8 @@ def clean_checks(tables: Tables, contract: TableContract) -> list[CheckOutcome]:
         quarantine_rate(tables, contract),
         rejected_files(tables, contract),
     ]
+    if contract.chronology:
+        outcomes.append(timestamps_in_order(tables, contract))
     outcomes += [foreign_key_coverage(tables, contract, fk) for fk in contract.foreign_keys]
     return outcomes
 

@@ -89,17 +89,19 @@ def default_config(lake_url: str, kind: str | None = None, **overrides: object) 
     reraise=True,
 )
 def open_catalog(config: CatalogConfig) -> Catalog:
-    """The pyiceberg catalog of a config. A SQL catalog is created with its namespaces when
-    missing; Glue databases are the deployment's (Terraform creates them), never created here.
+    """The pyiceberg catalog of a config, with its namespaces created when missing.
 
-    Several processes may open a new local lake at once: losing the race to create the SQL
-    catalog's tables or a namespace ("already exists") is retried, and then finds them created.
+    Existing namespaces are only looked up: in production Terraform creates the Glue databases and
+    the functions' roles may read them (glue:GetDatabase) but not create them; a laptop working on
+    an s3:// lake gets them created. Several processes may open a new lake at once: losing the race
+    to create the SQL catalog's tables or a namespace ("already exists") is retried.
     """
     if config.kind == GLUE:
         from pyiceberg.catalog.glue import GlueCatalog
 
-        return GlueCatalog(CATALOG_NAME, **_aws_properties(config, glue=True))
-    catalog = _sql_catalog(config)
+        catalog = GlueCatalog(CATALOG_NAME, **_aws_properties(config, glue=True))
+    else:
+        catalog = _sql_catalog(config)
     for database in config.databases.values():
         if not catalog.namespace_exists(database):
             catalog.create_namespace_if_not_exists(database)

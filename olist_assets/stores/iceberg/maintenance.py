@@ -80,17 +80,15 @@ def maintain_table(
 
 
 def compact(tables: IcebergTables, namespace: str, name: str) -> tuple[int, int]:
-    """Merge the table's small data files into as few files as the row limit allows, in one commit
-    that changes no row; returns (files merged, files written)."""
+    """Merge the table's small data files, partition by partition, into as few files as the row
+    limit allows, in one commit that changes no row; returns (files merged, files written)."""
     for attempt in optimistic_commits(COMPACT_ATTEMPTS):
         with attempt:
             table = tables.load(namespace, name)
             snapshot = table.current_snapshot()
             base = snapshot.snapshot_id if snapshot else None
-            small = [
-                f for f in current_files(table, base) if f.file_size_in_bytes < SMALL_FILE_BYTES
-            ]
-            if len(small) < 2:
+            small = _small_files_sharing_a_partition(current_files(table, base))
+            if not small:
                 return 0, 0
             schema = table.schema().as_arrow()
             written = write_data_files(table, schema, _rows(table, small), prefix="compact-")
@@ -102,6 +100,17 @@ def compact(tables: IcebergTables, namespace: str, name: str) -> tuple[int, int]
                     table.io.delete(path)
                 raise
     return len(small), len(written)
+
+
+def _small_files_sharing_a_partition(files: list) -> list:
+    """The small files of every partition that has more than one of them (merging a partition's
+    only file would rewrite it for nothing)."""
+    groups: dict[tuple, list] = {}
+    for data_file in files:
+        if data_file.file_size_in_bytes < SMALL_FILE_BYTES:
+            key = (data_file.spec_id, tuple(data_file.partition or ()))
+            groups.setdefault(key, []).append(data_file)
+    return [f for group in groups.values() if len(group) > 1 for f in group]
 
 
 def expire_snapshots(table: Table, cutoff: datetime) -> int:

@@ -17,7 +17,7 @@ from olist_assets.aws.config import ConfigurationError
 from olist_assets.aws.errors import TransientError
 from olist_assets.core import lake
 from olist_assets.core.cleaning import refresh_table
-from olist_assets.core.contracts import CONTRACTS, contract_for_file
+from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.tables import BATCH_COLUMN, CLEAN, QUARANTINE
 from olist_assets.stores.iceberg.catalogs import default_config
 from olist_assets.stores.iceberg.tables import IcebergTables
@@ -25,15 +25,11 @@ from olist_assets.stores.local import LocalStore
 
 pytestmark = pytest.mark.integration
 
-SPACED_NAME = "product_category_name_translation 2024.csv"
-SPACED = f"raw/product_category_translation/{SPACED_NAME}"
-
 
 def raw_layout(file_name: str, index: int) -> str:
-    """Alternate the two accepted layouts: raw/<file> and raw/<table>/<file>."""
-    if index % 2:
-        return f"{lake.RAW}/{file_name}"
-    return lake.raw_key(contract_for_file(file_name).name, file_name)
+    """Alternate top-level files and files in subfolders, one of them with spaces in its name."""
+    folder = ["", "incoming/", "drops 2024/"][index % 3]
+    return lake.raw_key(f"{folder}{file_name}")
 
 
 def land(lake_aws, key, context, template="s3_object_created.json", **override) -> dict:
@@ -56,17 +52,13 @@ def local_tables(folder) -> IcebergTables:
 def test_landing_writes_the_clean_layer_the_local_clean_asset_writes(
     lake_aws, generated, context, tmp_path
 ) -> None:
-    # Given a generated dataset under raw/ (both layouts, one name with a space), and the same
-    # raw keys (the batch keys) in a local lake
-    files = dict(generated)
-    files[SPACED_NAME] = files.pop("product_category_name_translation.csv")
-    names = sorted(name for name in files if name != SPACED_NAME)
-    keys = [raw_layout(name, i) for i, name in enumerate(names)] + [SPACED]
+    # Given a generated dataset under raw/ (in subfolders too, one with a space), and locally
+    keys = [raw_layout(name, i) for i, name in enumerate(sorted(generated))]
     local = local_tables(tmp_path / "lake")
     for key in keys:
         name = key.rsplit("/", 1)[1]
-        lake_aws.put(key, files[name])
-        local.store.write_bytes(key, files[name])
+        lake_aws.put(key, generated[name])
+        local.store.write_bytes(key, generated[name])
 
     # When S3 notifies the landing function of each, in both event shapes
     templates = ["s3_object_created.json", "eventbridge_object_created.json"]
@@ -242,10 +234,14 @@ def test_bad_file_is_rejected_and_the_table_keeps_its_clean_rows(
 @pytest.mark.parametrize(
     ("key", "reason"),
     [
-        ("raw/olist_marketing_leads.csv", "is not an Olist file"),
+        ("raw/olist_marketing_leads.csv", "'olist_marketing_leads.csv' matches no table"),
         ("landing/olist_sellers_dataset.csv", "not under the lake's raw/ prefix"),
-        ("raw/orders/olist_sellers_dataset.csv", "is a sellers file but was put in raw/orders/"),
-        ("raw/2018/09/olist_sellers_dataset.csv", "is a sellers file but was put in raw/2018/09/"),
+        (
+            "raw/olist_sellers_dataset.CSV",
+            "differs from a file name of the sellers table only in letter case",
+        ),
+        ("raw/olist_sellers_dataset - Copy.csv", "is not a file name of the sellers table"),
+        ("raw/../clean/olist_sellers_dataset.csv", "not a plain relative path"),
     ],
 )
 def test_object_that_is_not_a_raw_olist_file_is_rejected_without_touching_the_lake(
@@ -271,6 +267,44 @@ def refuse(monkeypatch: pytest.MonkeyPatch, service: str, operation: str, code: 
         return original(client, name, params)
 
     monkeypatch.setattr(BaseClient, "_make_api_call", refused)
+
+
+@pytest.mark.parametrize(
+    ("key", "note"),
+    [
+        ("raw/2018-09/", "a folder marker"),
+        ("raw/.DS_Store", "hidden"),
+        ("raw/__MACOSX/olist_sellers_dataset.csv", "macOS archive metadata"),
+    ],
+)
+def test_an_object_that_is_not_data_is_recorded_as_ignored_with_no_failure_nor_error(
+    lake_aws, context, caplog, key, note
+) -> None:
+    lake_aws.put(key, b"" if key.endswith("/") else sellers_csv(SELLER_A))
+    caplog.set_level(logging.INFO)
+
+    outcome = land(lake_aws, key, context)
+
+    assert outcome["status"] == "ignored" and note in outcome["reason"]
+    assert lake_aws.json(outcome["run_record"])["status"] == "ignored"
+    assert lake_aws.keys("runs/failures/") == [] and lake_aws.keys("clean/") == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_later_copy_of_a_tables_file_is_refused_naming_the_one_that_keeps_its_place(
+    lake_aws, context
+) -> None:
+    lake_aws.put(SELLERS_KEY, sellers_csv(SELLER_A))
+    land(lake_aws, SELLERS_KEY, context)
+    lake_aws.put("raw/zz_backup/olist_sellers_dataset.csv", sellers_csv(SELLER_B))
+
+    outcome = land(lake_aws, "raw/zz_backup/olist_sellers_dataset.csv", context)
+
+    assert (outcome["status"], outcome["table"]) == ("rejected", "sellers")
+    assert outcome["reason"].startswith(
+        "a second undated sellers file: 'sellers/olist_sellers_dataset.csv' already is"
+    )
+    assert clean_sellers(lake_aws) == [SELLER_A[1:33]]
 
 
 def test_transient_failure_raises_for_a_retry_and_records_nothing(

@@ -50,9 +50,7 @@ def land_tables(store: LocalStore, tables: IcebergTables, dataset: dict[str, str
     """Land the small dataset's file of each named table and commit it to its clean table."""
     for name in names:
         contract = CONTRACTS[name]
-        store.write_bytes(
-            lake.raw_key(name, contract.file_name), dataset[contract.file_name].encode()
-        )
+        store.write_bytes(lake.raw_key(contract.file_name), dataset[contract.file_name].encode())
         refresh_table(store, tables, contract)
 
 

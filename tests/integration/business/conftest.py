@@ -253,6 +253,12 @@ def write_tiny_layer():
 
 
 @pytest.fixture
+def tiny_tables() -> dict[str, list[dict]]:
+    """The hand-built clean rows, to change before writing them (see write_clean)."""
+    return tiny_clean_tables()
+
+
+@pytest.fixture
 def write_clean(tables: IcebergTables):
     """Commit rows of clean tables into the lake as one more batch (see write_clean_layer)."""
     return functools.partial(write_clean_layer, tables)

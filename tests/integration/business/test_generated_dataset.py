@@ -36,7 +36,7 @@ def built(tmp_path_factory) -> tuple[DuckDBEngine, dict[str, pd.DataFrame]]:
     store = LocalStore(folder / "lake")
     tables = IcebergTables(default_config(str(store.root)), store)
     for contract in CONTRACTS.values():
-        key = lake.raw_key(contract.name, contract.file_name)
+        key = lake.raw_key(contract.file_name)
         store.put_file(key, folder / "csv" / contract.file_name)
         refresh_table(store, tables, contract)
     engine = DuckDBEngine(tables)

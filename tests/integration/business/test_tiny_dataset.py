@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 
+from olist_assets.core.business.headline import headline
 from olist_assets.core.business.tables import BUSINESS_TABLES, build_stages
 from olist_assets.core.checks.business import business_checks
 from olist_assets.core.tables import BUSINESS
@@ -172,13 +173,46 @@ def test_customer_rfm_counts_people_not_customer_ids(engine):
 
 def test_delivery_performance_per_month_and_state(engine):
     assert rows(engine, "delivery_performance", "*") == [
-        (JAN, "RJ", 1, 0, 1.0, 15.0, None, None, 4.0),
-        (JAN, "SP", 1, 0, 1.0, 5.0, None, None, 5.0),
-        (FEB, "MG", 1, 1, 0.0, 19.0, 5.0, 2.0, None),
-        (FEB, "SP", 2, 1, 0.5, 8.0, 4.0, 4.0, 3.0),
-        (MAR, "SP", 2, 0, 1.0, 4.5, None, None, 5.0),
-        (APR, "SP", 1, 0, 1.0, 1.0, None, None, 5.0),
+        (JAN, "RJ", 1, 0, 1.0, 15.0, None, None, 4.0, 0),
+        (JAN, "SP", 1, 0, 1.0, 5.0, None, None, 5.0, 0),
+        (FEB, "MG", 1, 1, 0.0, 19.0, 5.0, 2.0, None, 0),
+        (FEB, "SP", 2, 1, 0.5, 8.0, 4.0, 4.0, 3.0, 0),
+        (MAR, "SP", 2, 0, 1.0, 4.5, None, None, 5.0, 0),
+        (APR, "SP", 1, 0, 1.0, 1.0, None, None, 5.0, 0),
     ]
+
+
+def test_an_order_delivered_before_it_was_purchased_is_left_out_of_durations_and_rates_and_counted(
+    tables, write_clean, tiny_tables
+):
+    # Given o12 (s3's only delivered order) delivered the day before it was purchased
+    o12 = next(row for row in tiny_tables["orders"] if row["order_id"] == "o12")
+    o12["order_delivered_customer_date"] = datetime(2018, 4, 4, 12)
+    write_clean(tiny_tables)
+    engine = DuckDBEngine(tables)
+    for stage in build_stages():
+        for name in stage:
+            engine.build_table(name)
+
+    # Then it has no duration and no lateness, delivery_performance counts it apart, and neither
+    # its month's nor its seller's on-time rate pretends it was on time
+    fact = "order_id, is_delivered, delivery_days, delay_days, is_late"
+    assert rows(engine, "fact_orders", fact)[-1] == ("o12", True, None, None, None)
+    assert rows(engine, "delivery_performance", "*")[-1] == (
+        APR,
+        "SP",
+        1,
+        0,
+        None,
+        None,
+        None,
+        None,
+        None,
+        1,
+    )
+    s3 = rows(engine, "seller_scorecard", "seller_id, on_time_rate, avg_delivery_days")[2]
+    assert s3 == ("s3", None, None)
+    assert headline(engine).on_time_rate == pytest.approx(5 / 7)  # o03 and o09 late, o12 apart
 
 
 def test_payment_mix_per_month_and_type(engine):

@@ -74,6 +74,7 @@ def business_tables() -> dict[str, pa.Table]:
                 "customer_state": ["SP", "SP", "RJ"],
                 "delivered_orders": [2, 2, 1],
                 "late_orders": [0, 2, 0],
+                "impossible_deliveries": [0, 0, 0],
             }
         ),
         "payment_mix": pa.table(

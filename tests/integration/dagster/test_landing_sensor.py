@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -15,30 +16,48 @@ import dagster as dg
 import pytest
 from moto import mock_aws
 
-from olist_assets.defs.resources import LandingResource
+from olist_assets.core.contracts import CONTRACTS
+from olist_assets.defs.resources import LakeResource, LandingResource
 from olist_assets.defs.sensors import SETTLE_SECONDS, changed_files, landing_sensor
 from olist_assets.stores.local import LocalStore
 
 ORDERS = "olist_orders_dataset.csv"
 SELLERS = "olist_sellers_dataset.csv"
+PAYMENTS = "olist_order_payments_dataset.csv"
 LATER = datetime.now(tz=UTC) + timedelta(hours=1)
 
 
 class Landing:
     """A landing folder and the sensor's state over successive evaluations."""
 
-    def __init__(self, url: str, put) -> None:
+    def __init__(self, url: str, put, lake: Path) -> None:
         self.url = url
         self.put = put
+        self.lake = lake
         self.cursor: str | None = None
+        self.logged: list[tuple[str, str]] = []
 
     def evaluate(self) -> list[dg.RunRequest]:
-        context = dg.build_sensor_context(
-            cursor=self.cursor, resources={"landing": LandingResource(url=self.url)}
-        )
+        resources = {
+            "landing": LandingResource(url=self.url),
+            "lake": LakeResource(url=str(self.lake)),
+        }
+        context = dg.build_sensor_context(cursor=self.cursor, resources=resources)
+        context.log.addHandler(_Collect(self.logged))
         result = landing_sensor(context)
         self.cursor = result.cursor
         return list(result.run_requests or [])
+
+
+class _Collect(logging.Handler):
+    """Keeps (level, message) of each record the sensor logs."""
+
+    def __init__(self, into: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append((record.levelname, record.getMessage()))
 
 
 def _settled(path: Path) -> None:
@@ -55,16 +74,17 @@ def local(tmp_path: Path) -> Landing:
 
     def put(name: str, body: str) -> None:
         path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(body)
         # a distinct, settled mtime per write, like files arriving over time
         stamp = time.time() - SETTLE_SECONDS - 100 + next(counter)
         os.utime(path, (stamp, stamp))
 
-    return Landing(str(folder), put)
+    return Landing(str(folder), put, tmp_path / "lake")
 
 
 @pytest.fixture
-def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Landing]:
+def s3(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Landing]:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.setenv(name, "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
@@ -76,7 +96,7 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Landing]:
         def put(name: str, body: str) -> None:
             client.put_object(Bucket="landing-bucket", Key=f"drops/{name}", Body=body.encode())
 
-        landing = Landing("s3://landing-bucket/drops", put)
+        landing = Landing("s3://landing-bucket/drops", put, tmp_path / "lake")
         yield landing
 
 
@@ -141,11 +161,43 @@ def test_a_burst_of_files_is_one_run_of_their_tables(local: Landing) -> None:
     assert request.tags["olist/files"] == (f"{ORDERS}, olist_orders_dataset_2018-10.csv, {SELLERS}")
 
 
-def test_unknown_files_request_nothing(local: Landing) -> None:
+def test_unknown_files_request_nothing_and_are_logged_with_the_reason(local: Landing) -> None:
     local.put("notes.txt", "hello\n")
-    local.put("olist_unknown_dataset.csv", "a\n")
+    local.put("olist_orders_dataset.CSV", "a\n")
+    local.put(".DS_Store", "mac\n")
 
     assert local.evaluate() == []
+    warnings = [message for level, message in local.logged if level == "WARNING"]
+    assert sorted(warnings) == [
+        f"refusing {local.url}/notes.txt: 'notes.txt' matches no table: expected one of "
+        + ", ".join(contract.file_name for contract in CONTRACTS.values())
+        + " (or a dated drop <name>_YYYY-MM[-DD].csv)",
+        f"refusing {local.url}/olist_orders_dataset.CSV: differs from a file name of the orders "
+        "table only in letter case: rename it to 'olist_orders_dataset.csv'",
+    ]
+    assert ("INFO", f"ignoring {local.url}/.DS_Store: hidden ('.DS_Store' starts with a dot)") in (
+        local.logged
+    )
+
+
+def test_same_named_files_in_subfolders_are_requested_and_a_colliding_copy_is_not(
+    local: Landing, tmp_path: Path
+) -> None:
+    (tmp_path / "lake" / "raw").mkdir(parents=True)
+    (tmp_path / "lake" / "raw" / ORDERS).write_text("landed before\n")
+    local.put(f"2018-09/{PAYMENTS}", "a\n")
+    local.put(f"2018-10/{PAYMENTS}", "b\n")
+    local.put(f"zz_backup/{ORDERS}", "stale\n")
+
+    (request,) = local.evaluate()
+
+    assert _tables([request]) == ["raw/order_payments"]
+    assert request.tags["olist/files"] == f"2018-09/{PAYMENTS}, 2018-10/{PAYMENTS}"
+    (warning,) = [message for level, message in local.logged if level == "WARNING"]
+    assert warning == (
+        f"refusing {local.url}/zz_backup/{ORDERS}: a second undated orders file: {ORDERS!r} "
+        "already is the table's file; the later arrival is refused: remove one of the two"
+    )
 
 
 def test_a_removed_file_put_back_is_landed_again(local: Landing, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from olist_assets.defs.report import REPORT_ASSET_KEY, olist_report
 from olist_assets.defs.resources import LakeResource
 from olist_assets.report import figures
 from olist_assets.report.document import REPORT_KEY, render_report, write_report
-from olist_assets.report.tables import load_tables
+from olist_assets.report.tables import MissingTablesError, load_tables
 from olist_assets.stores.iceberg.tables import IcebergTables
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -29,7 +29,7 @@ SECTIONS = [
 
 
 def test_headline_excludes_canceled_orders_and_counts_people(business_lake: IcebergTables) -> None:
-    tables = load_tables(business_lake)
+    tables = load_tables(business_lake, business_lake.store.url)
 
     headline = figures.headline(tables["fact_orders"], tables["sales_monthly"])
 
@@ -41,7 +41,7 @@ def test_headline_excludes_canceled_orders_and_counts_people(business_lake: Iceb
 
 
 def test_monthly_gmv_and_orders(business_lake: IcebergTables) -> None:
-    tables = load_tables(business_lake)
+    tables = load_tables(business_lake, business_lake.store.url)
 
     monthly = figures.monthly(tables["fact_orders"], tables["sales_monthly"])
 
@@ -50,7 +50,9 @@ def test_monthly_gmv_and_orders(business_lake: IcebergTables) -> None:
 
 
 def test_reviews_are_bucketed_by_delivery_delay(business_lake: IcebergTables) -> None:
-    buckets = figures.review_by_delay(load_tables(business_lake)["fact_orders"])
+    buckets = figures.review_by_delay(
+        load_tables(business_lake, business_lake.store.url)["fact_orders"]
+    )
 
     reviewed = buckets[buckets["orders"] > 0]["avg_review"].to_dict()
     assert reviewed == {
@@ -63,7 +65,9 @@ def test_reviews_are_bucketed_by_delivery_delay(business_lake: IcebergTables) ->
 
 
 def test_on_time_rate_per_state_adds_up_months(business_lake: IcebergTables) -> None:
-    per_state = figures.on_time_by_state(load_tables(business_lake)["delivery_performance"])
+    per_state = figures.on_time_by_state(
+        load_tables(business_lake, business_lake.store.url)["delivery_performance"]
+    )
 
     assert per_state.loc["SP", ["delivered_orders", "late_orders"]].tolist() == [4, 2]
     assert per_state.loc["SP", "on_time_rate"] == 0.5
@@ -71,14 +75,18 @@ def test_on_time_rate_per_state_adds_up_months(business_lake: IcebergTables) -> 
 
 
 def test_payment_shares_sum_to_one_per_month(business_lake: IcebergTables) -> None:
-    shares = figures.payment_shares(load_tables(business_lake)["payment_mix"])
+    shares = figures.payment_shares(
+        load_tables(business_lake, business_lake.store.url)["payment_mix"]
+    )
 
     assert shares.sum(axis=1).round(9).tolist() == [1.0, 1.0, 1.0]
     assert shares.loc["2018-01-01", "boleto"] == pytest.approx(50 / 150)
 
 
 def test_reconciliation_counts_orders_and_differences(business_lake: IcebergTables) -> None:
-    summary = figures.reconciliation(load_tables(business_lake)["fact_orders"])
+    summary = figures.reconciliation(
+        load_tables(business_lake, business_lake.store.url)["fact_orders"]
+    )
 
     assert summary["orders"].to_dict() == {
         "reconciled": 4,
@@ -90,7 +98,7 @@ def test_reconciliation_counts_orders_and_differences(business_lake: IcebergTabl
 
 
 def test_top_rankings_are_by_gmv(business_lake: IcebergTables) -> None:
-    tables = load_tables(business_lake)
+    tables = load_tables(business_lake, business_lake.store.url)
 
     assert figures.top_categories(tables["sales_monthly"]).index.tolist() == [
         "toys",
@@ -121,7 +129,7 @@ def test_the_html_loads_nothing_from_elsewhere(business_lake: IcebergTables) -> 
 def test_a_missing_business_table_is_named(business_lake: IcebergTables, tmp_path: Path) -> None:
     business_lake.catalog.drop_table(business_lake.config.identifier(BUSINESS, "payment_mix"))
 
-    with pytest.raises(FileNotFoundError, match="business.payment_mix does not exist"):
+    with pytest.raises(MissingTablesError, match="has no business table payment_mix$"):
         write_report(business_lake, business_lake.store.url, tmp_path / "report.html")
 
 

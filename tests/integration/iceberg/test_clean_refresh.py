@@ -57,7 +57,7 @@ def test_row_rejects_are_quarantined_with_file_line_raw_text_and_reason(
         review(D, message='"bom, ""ótimo""\nrecomendo"'),
         review("80e641a11e56f04c1ad469d5645fdfde").replace("2018-01-18 00:00:00", ""),
     )
-    key = land("order_reviews", "olist_order_reviews_dataset.csv", text)
+    key = land("order_reviews/olist_order_reviews_dataset.csv", text)
 
     (entry,) = refresh_table(store, tables, REVIEWS).landed
 
@@ -101,16 +101,16 @@ BAD_SELLERS_FILES = {
 def test_a_refused_file_is_recorded_naming_the_file_and_the_table_keeps_its_rows(
     store, tables, land, olist_csv, content, columns, file_name
 ):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
     refresh_table(store, tables, SELLERS)
     before = tables.state(SELLERS).ledger.batches
-    key = land("sellers", file_name, content, landed_at=MONDAY + DAY)
+    key = land(f"sellers/{file_name}", content, landed_at=MONDAY + DAY)
 
     result = refresh_table(store, tables, SELLERS)
 
     (rejection,) = result.rejected
-    assert rejection.raw_key == key
-    assert rejection.reason.startswith(f"{key}: ")
+    assert rejection.key == key
+    assert rejection.message.startswith(f"{key}: ")
     assert all(column in rejection.reason for column in columns)
     assert result.ledger.rejections == {key: rejection}
     assert result.ledger.batches == before
@@ -118,9 +118,9 @@ def test_a_refused_file_is_recorded_naming_the_file_and_the_table_keeps_its_rows
 
 
 def test_a_refused_file_seen_again_makes_no_new_snapshot(store, tables, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A)), landed_at=MONDAY)
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A)), landed_at=MONDAY)
     refresh_table(store, tables, SELLERS)
-    land("sellers", SEPTEMBER_FILE, "not,a,sellers,file\n", landed_at=MONDAY + DAY)
+    land(f"sellers/{SEPTEMBER_FILE}", "not,a,sellers,file\n", landed_at=MONDAY + DAY)
     refresh_table(store, tables, SELLERS)
     snapshots = snapshot_count(tables, "sellers")
 
@@ -131,8 +131,8 @@ def test_a_refused_file_seen_again_makes_no_new_snapshot(store, tables, land, ol
 
 
 def test_each_raw_file_is_a_batch_and_the_table_is_their_union(store, tables, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
-    land("sellers", SEPTEMBER_FILE, olist_csv("sellers", seller(C)), landed_at=MONDAY + DAY)
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
+    land(f"sellers/{SEPTEMBER_FILE}", olist_csv("sellers", seller(C)), landed_at=MONDAY + DAY)
 
     result = refresh_table(store, tables, SELLERS)
 
@@ -156,9 +156,9 @@ def test_each_raw_file_is_a_batch_and_the_table_is_their_union(store, tables, la
 def test_landing_other_content_under_the_same_key_replaces_its_batch(
     store, tables, land, olist_csv
 ):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
     refresh_table(store, tables, SELLERS)
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A, "sorocaba")), MONDAY + DAY)
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A, "sorocaba")), MONDAY + DAY)
 
     result = refresh_table(store, tables, SELLERS)
 
@@ -171,12 +171,12 @@ def test_original_correction_then_original_again_ends_with_the_original(
     store, tables, land, olist_csv
 ):
     original = olist_csv("sellers", seller(A), seller(B))
-    land("sellers", SELLERS_FILE, original, landed_at=MONDAY)
+    land(f"sellers/{SELLERS_FILE}", original, landed_at=MONDAY)
     refresh_table(store, tables, SELLERS)
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A, "sorocaba")), MONDAY + DAY)
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A, "sorocaba")), MONDAY + DAY)
     refresh_table(store, tables, SELLERS)
 
-    land("sellers", SELLERS_FILE, original, landed_at=MONDAY + 2 * DAY)
+    land(f"sellers/{SELLERS_FILE}", original, landed_at=MONDAY + 2 * DAY)
     result = refresh_table(store, tables, SELLERS)
 
     assert result.changed
@@ -187,10 +187,10 @@ def test_an_identical_upload_is_a_no_op_whatever_its_modification_time(
     store, tables, land, olist_csv
 ):
     text = olist_csv("sellers", seller(A))
-    land("sellers", SELLERS_FILE, text, landed_at=MONDAY)
+    land(f"sellers/{SELLERS_FILE}", text, landed_at=MONDAY)
     refresh_table(store, tables, SELLERS)
     snapshots = snapshot_count(tables, "sellers")
-    land("sellers", SELLERS_FILE, text, landed_at=MONDAY + DAY)
+    land(f"sellers/{SELLERS_FILE}", text, landed_at=MONDAY + DAY)
 
     result = refresh_table(store, tables, SELLERS)
 
@@ -205,8 +205,8 @@ def test_on_a_key_conflict_the_later_drop_wins_whatever_the_landing_order(
     store, tables, land, olist_csv, base_landed_last
 ):
     base, drop = (MONDAY + DAY, MONDAY) if base_landed_last else (MONDAY, MONDAY + DAY)
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=base)
-    land("sellers", SEPTEMBER_FILE, olist_csv("sellers", seller(A, "sorocaba")), landed_at=drop)
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A), seller(B)), landed_at=base)
+    land(f"sellers/{SEPTEMBER_FILE}", olist_csv("sellers", seller(A, "sorocaba")), landed_at=drop)
 
     result = refresh_table(store, tables, SELLERS)
 
@@ -222,7 +222,7 @@ def test_drops_landed_one_by_one_in_any_order_give_the_same_table(store, tables,
         SEPTEMBER_FILE: olist_csv("sellers", seller(A, "sorocaba"), seller(B, "jundiai")),
         OCTOBER_FILE: olist_csv("sellers", seller(B, "santos")),
     }
-    keys = [land("sellers", name, text) for name, text in files.items()]
+    keys = [land(f"sellers/{name}", text) for name, text in files.items()]
     for key in reversed(keys):
         refresh_table(store, tables, SELLERS, raw_keys=[key])
 
@@ -231,8 +231,10 @@ def test_drops_landed_one_by_one_in_any_order_give_the_same_table(store, tables,
 
 
 def test_removing_a_drop_brings_back_the_rows_it_superseded(store, tables, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
-    september = land("sellers", SEPTEMBER_FILE, olist_csv("sellers", seller(A, "sorocaba")), MONDAY)
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
+    september = land(
+        f"sellers/{SEPTEMBER_FILE}", olist_csv("sellers", seller(A, "sorocaba")), MONDAY
+    )
     refresh_table(store, tables, SELLERS)
     store.delete(september)
 
@@ -245,8 +247,10 @@ def test_removing_a_drop_brings_back_the_rows_it_superseded(store, tables, land,
 
 
 def test_forget_deletes_the_raw_file_and_its_batch(store, tables, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
-    september = land("sellers", SEPTEMBER_FILE, olist_csv("sellers", seller(A, "sorocaba")), MONDAY)
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
+    september = land(
+        f"sellers/{SEPTEMBER_FILE}", olist_csv("sellers", seller(A, "sorocaba")), MONDAY
+    )
     refresh_table(store, tables, SELLERS)
 
     result = forget(store, tables, september)
@@ -257,8 +261,8 @@ def test_forget_deletes_the_raw_file_and_its_batch(store, tables, land, olist_cs
 
 
 def test_forget_clears_a_refused_file(store, tables, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A)), landed_at=MONDAY)
-    bad = land("sellers", SEPTEMBER_FILE, "", landed_at=MONDAY + DAY)
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A)), landed_at=MONDAY)
+    bad = land(f"sellers/{SEPTEMBER_FILE}", "", landed_at=MONDAY + DAY)
     refresh_table(store, tables, SELLERS)
 
     result = forget(store, tables, bad)
@@ -268,7 +272,9 @@ def test_forget_clears_a_refused_file(store, tables, land, olist_csv):
 
 
 def test_exact_duplicate_rows_within_a_file_are_dropped_and_counted(store, tables, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B), seller(A), seller(A)))
+    land(
+        f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A), seller(B), seller(A), seller(A))
+    )
 
     (entry,) = refresh_table(store, tables, SELLERS).landed
 
@@ -281,10 +287,9 @@ def test_exact_duplicate_points_of_a_keyless_table_are_dropped_within_and_across
     store, tables, land, olist_csv
 ):
     point, other = '"01037",-23.5456,-46.6392,sao paulo,SP', '"01046",-23.546,-46.644,sao paulo,SP'
-    land("geolocation", "olist_geolocation_dataset.csv", olist_csv("geolocation", point, point))
+    land("geolocation/olist_geolocation_dataset.csv", olist_csv("geolocation", point, point))
     land(
-        "geolocation",
-        "olist_geolocation_dataset_2018-09.csv",
+        "geolocation/olist_geolocation_dataset_2018-09.csv",
         olist_csv("geolocation", point, other),
     )
 
@@ -300,7 +305,9 @@ def test_exact_duplicate_points_of_a_keyless_table_are_dropped_within_and_across
 def test_key_conflict_within_a_file_is_quarantined_naming_the_first_line(
     store, tables, land, olist_csv
 ):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B), seller(A, "sorocaba")))
+    land(
+        f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A), seller(B), seller(A, "sorocaba"))
+    )
 
     (entry,) = refresh_table(store, tables, SELLERS).landed
 
@@ -318,7 +325,7 @@ def test_duplicate_handling_does_not_depend_on_the_chunk_size(
     store, tables, land, olist_csv, chunk_rows
 ):
     found = [seller(A), seller(A, "sorocaba"), seller(B), seller(A, "sorocaba"), seller(A)]
-    land("sellers", SELLERS_FILE, olist_csv("sellers", *found))
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", *found))
 
     (entry,) = refresh_table(store, tables, SELLERS, chunk_rows=chunk_rows).landed
 
@@ -328,9 +335,9 @@ def test_duplicate_handling_does_not_depend_on_the_chunk_size(
 
 
 def test_refreshing_one_given_raw_file_keeps_the_other_batches(store, tables, land, olist_csv):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A)), landed_at=MONDAY)
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A)), landed_at=MONDAY)
     refresh_table(store, tables, SELLERS)
-    september = land("sellers", SEPTEMBER_FILE, olist_csv("sellers", seller(C)), MONDAY + DAY)
+    september = land(f"sellers/{SEPTEMBER_FILE}", olist_csv("sellers", seller(C)), MONDAY + DAY)
 
     result = refresh_table(store, tables, SELLERS, raw_keys=[september])
 
@@ -341,7 +348,7 @@ def test_refreshing_one_given_raw_file_keeps_the_other_batches(store, tables, la
 def test_the_clean_table_has_the_contract_schema_and_the_batch_column(
     store, tables, land, olist_csv
 ):
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A)))
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A)))
     refresh_table(store, tables, SELLERS)
 
     schema = tables.load(CLEAN, "sellers").schema()
@@ -355,11 +362,13 @@ def test_the_clean_table_has_the_contract_schema_and_the_batch_column(
 
 def test_relanding_a_corrected_file_clears_its_quarantined_rows(store, tables, land, olist_csv):
     land(
-        "sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B, zip_prefix="1")), MONDAY
+        f"sellers/{SELLERS_FILE}",
+        olist_csv("sellers", seller(A), seller(B, zip_prefix="1")),
+        MONDAY,
     )
     refresh_table(store, tables, SELLERS)
     assert len(rows(tables, QUARANTINE, "sellers", "line")) == 1
-    land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A), seller(B)), MONDAY + DAY)
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A), seller(B)), MONDAY + DAY)
 
     (entry,) = refresh_table(store, tables, SELLERS).landed
 
@@ -371,8 +380,8 @@ def test_relanding_a_corrected_file_clears_its_quarantined_rows(store, tables, l
 def test_a_file_in_the_table_folder_that_is_not_its_file_is_reported_not_cleaned(
     store, tables, land, olist_csv
 ):
-    kept = land("sellers", SELLERS_FILE, olist_csv("sellers", seller(A)))
-    stray = land("sellers", "notes.txt", "not a table")
+    kept = land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A)))
+    stray = land("sellers/notes.txt", "not a table")
 
     result = refresh_table(store, tables, SELLERS)
 

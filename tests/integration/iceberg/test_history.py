@@ -31,10 +31,10 @@ def cities(tables) -> dict[int, str]:
 @pytest.fixture
 def dropped(store, tables, land, olist_csv):
     """A base file, then a bad September drop restating seller 1 (one record quarantined)."""
-    land("sellers", BASE, olist_csv("sellers", seller(1), seller(2)))
+    land(f"sellers/{BASE}", olist_csv("sellers", seller(1), seller(2)))
     good = refresh_table(store, tables, SELLERS).snapshot_id
     drop = olist_csv("sellers", seller(1, "errado"), seller(3), seller(4, zip_prefix="x"))
-    key = land("sellers", "olist_sellers_dataset_2018-09.csv", drop)
+    key = land("sellers/olist_sellers_dataset_2018-09.csv", drop)
     bad = refresh_table(store, tables, SELLERS).snapshot_id
     return good, bad, key
 
@@ -63,7 +63,7 @@ def test_rolling_back_a_bad_drop_restores_the_table_and_the_next_run_leaves_it_o
     again = refresh_table(store, tables, SELLERS)
     assert not again.changed
     assert cities(tables) == {1: "campinas", 2: "campinas"}
-    land("sellers", "olist_sellers_dataset_2018-09.csv", olist_csv("sellers", seller(3)))
+    land("sellers/olist_sellers_dataset_2018-09.csv", olist_csv("sellers", seller(3)))
     fixed = refresh_table(store, tables, SELLERS)
     assert fixed.changed and fixed.ledger.exclusions == {}
     assert cities(tables) == {1: "campinas", 2: "campinas", 3: "campinas"}
@@ -91,11 +91,11 @@ def test_a_lost_catalog_is_rebuilt_from_the_tables_metadata(store, tables, dropp
 def test_maintenance_compacts_expires_and_deletes_what_nothing_references(
     store, tables, land, olist_csv
 ):
-    land("sellers", BASE, olist_csv("sellers", *[seller(n) for n in range(1, 50)]))
+    land(f"sellers/{BASE}", olist_csv("sellers", *[seller(n) for n in range(1, 50)]))
     refresh_table(store, tables, SELLERS)
     for month in range(1, 13):
         drop = olist_csv("sellers", seller(month, f"city-{month}"), seller(100 + month))
-        land("sellers", f"olist_sellers_dataset_2018-{month:02d}.csv", drop)
+        land(f"sellers/olist_sellers_dataset_2018-{month:02d}.csv", drop)
         refresh_table(store, tables, SELLERS)
     files_before = len(list(tables.load(CLEAN, "sellers").scan().plan_files()))
     before = cities(tables)

@@ -14,7 +14,7 @@ def test_refreshing_an_existing_table_leaves_no_metadata_file_outside_its_histor
     # Given three monthly drops of sellers, each landed by its own refresh (one with a bad row)
     for month, city in (("2018-01", "campinas"), ("2018-02", "sorocaba"), ("2018-03", "jundiai")):
         rows = [f'"3442f8959a84dea7ee197c632cb2df15","13023",{city},SP', "bad,x,y,SP"]
-        land("sellers", f"olist_sellers_dataset_{month}.csv", olist_csv("sellers", *rows))
+        land(f"sellers/olist_sellers_dataset_{month}.csv", olist_csv("sellers", *rows))
         refresh_table(store, tables, CONTRACTS["sellers"])
 
     # Then every metadata file in the clean and quarantine tables' folders is one of their versions

@@ -4,6 +4,7 @@ and so do the Iceberg tables over them (a SQL catalog in the folder, the Glue ca
 from __future__ import annotations
 
 import os
+import stat
 import time
 from datetime import datetime
 
@@ -13,7 +14,7 @@ import pytest
 from olist_assets.core import lake
 from olist_assets.core.cleaning import refresh_table
 from olist_assets.core.contracts import CONTRACTS
-from olist_assets.core.storage import Store
+from olist_assets.core.storage import OutsideStoreError, Store
 from olist_assets.settings import catalog_config
 from olist_assets.stores.iceberg.tables import IcebergTables
 from olist_assets.stores.local import LocalStore
@@ -175,7 +176,7 @@ def test_cleaning_gives_the_same_table_on_a_local_folder_and_on_s3(aws, tmp_path
         'd1b65fc7debc3361ea86b5f14c68d2e2,"01037",são paulo,SP',
         "d1b65fc7debc3361ea86b5f14c68d2e2,bad,são paulo,SP",
     )
-    key = lake.raw_key("sellers", "olist_sellers_dataset 2018 09.csv")
+    key = lake.raw_key("drops 2018/olist_sellers_dataset_2018-09.csv")
     rows = []
     for each in (LocalStore(tmp_path / "lake"), S3Store(BUCKET, "lake", session=aws)):
         tables = IcebergTables(catalog_config(each.url, os.environ), each)
@@ -195,7 +196,7 @@ def test_a_dated_drop_wins_over_the_undated_file_whatever_the_landing_order_on_e
 
     def land(file_name: str, city: str) -> None:
         row = f'"3442f8959a84dea7ee197c632cb2df15","13023",{city},SP'
-        store.write_bytes(lake.raw_key("sellers", file_name), olist_csv("sellers", row).encode())
+        store.write_bytes(lake.raw_key(f"sellers/{file_name}"), olist_csv("sellers", row).encode())
         refresh_table(store, any_lake, CONTRACTS["sellers"])
 
     def cities() -> list[str]:
@@ -219,3 +220,72 @@ def test_a_dated_drop_wins_over_the_undated_file_whatever_the_landing_order_on_e
     # Then the dated drop still wins the key, and the same content committed nothing
     assert cities() == ["sorocaba"]
     assert len(any_lake.load(lake.CLEAN, "sellers").snapshots()) == snapshots
+
+
+@pytest.mark.parametrize(
+    "key", ["raw/../clean/orders/x.csv", "../outside.csv", "/etc/passwd", ".."]
+)
+def test_keys_that_would_leave_the_root_are_refused_by_every_operation(any_store, tmp_path, key):
+    source = tmp_path / "x.csv"
+    source.write_bytes(b"x")
+
+    for operation in (
+        lambda: any_store.write_bytes(key, b"x"),
+        lambda: any_store.put_file(key, source),
+        lambda: any_store.read_bytes(key),
+        lambda: any_store.info(key),
+        lambda: any_store.delete(key),
+    ):
+        with pytest.raises(OutsideStoreError, match="not a key inside the store"):
+            operation()
+    assert not (tmp_path / "outside.csv").exists()
+
+
+def test_listing_a_missing_root_is_empty_and_never_walks_the_parent(tmp_path):
+    (tmp_path / "sibling.csv").write_bytes(b"x")
+
+    assert LocalStore(tmp_path / "missing").list("") == []
+    assert LocalStore(tmp_path / "missing").list("raw/") == []
+
+
+def test_a_linked_file_is_read_only_when_it_stays_inside_the_root(tmp_path):
+    root = tmp_path / "landing"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "inside.csv").write_bytes(b"in")
+    (tmp_path / "secret.csv").write_bytes(b"secret")
+    (root / "inside_link.csv").symlink_to(root / "sub" / "inside.csv")
+    (root / "outside_link.csv").symlink_to(tmp_path / "secret.csv")
+    store = LocalStore(root)
+
+    assert store.read_bytes("inside_link.csv") == b"in"
+    with pytest.raises(OutsideStoreError, match="outside .*copy the file in"):
+        store.read_bytes("outside_link.csv")
+    with pytest.raises(OutsideStoreError), store.open_input("outside_link.csv"):
+        pass
+
+
+def test_listing_does_not_follow_linked_folders(tmp_path):
+    root, elsewhere = tmp_path / "landing", tmp_path / "elsewhere"
+    root.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "olist_orders_dataset.csv").write_bytes(b"x")
+    (root / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    (root / "a.csv").write_bytes(b"a")
+
+    assert [info.key for info in LocalStore(root).list("")] == ["a.csv"]
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_written_files_get_the_mode_the_umask_gives_a_normal_write(tmp_path, umask, mode):
+    store, source = LocalStore(tmp_path / "lake"), tmp_path / "source.csv"
+    source.write_bytes(b"x")
+    previous = os.umask(umask)
+    try:
+        store.write_bytes("reports/a.html", b"x")
+        store.put_file("raw/a.csv", source)
+    finally:
+        os.umask(previous)
+
+    assert stat.S_IMODE((store.root / "reports/a.html").stat().st_mode) == mode
+    assert stat.S_IMODE((store.root / "raw/a.csv").stat().st_mode) == mode

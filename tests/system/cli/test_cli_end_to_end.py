@@ -45,7 +45,7 @@ def test_run_lands_cleans_and_reports_every_table(landing: Path, tmp_path: Path,
     assert "fact_orders" in out and "Checks: " in out
     tables = open_tables(str(lake), os.environ)
     for contract in CONTRACTS.values():
-        raw = lake / "raw" / contract.name / contract.file_name
+        raw = lake / "raw" / contract.file_name
         assert raw.read_bytes() == (landing / contract.file_name).read_bytes()
         ledger = tables.state(contract).ledger
         table = tables.scan(CLEAN, contract.name).read_all()
@@ -67,24 +67,89 @@ def test_second_run_on_the_same_input_commits_nothing(
     capsys.readouterr()
 
 
-def test_run_exits_non_zero_naming_file_and_columns_on_bad_header(
-    landing: Path, tmp_path: Path, capsys
-) -> None:
-    source = tmp_path / "source"
+def _copy(landing: Path, source: Path) -> Path:
     source.mkdir()
     for path in landing.iterdir():
         (source / path.name).write_bytes(path.read_bytes())
+    return source
+
+
+def _assert_plain(output: str) -> None:
+    """No traceback, no Dagster stack trace or log line, no class path reaches the terminal."""
+    for noise in ("Traceback", "Stack Trace", " - dagster - ", "olist_assets.", "dagster._core"):
+        assert noise not in output
+
+
+def test_run_exits_non_zero_naming_file_line_and_column_on_a_bad_first_file(
+    landing: Path, tmp_path: Path, capfd
+) -> None:
+    source = _copy(landing, tmp_path / "source")
     sellers = source / CONTRACTS["sellers"].file_name
     sellers.write_text(sellers.read_text().replace('"seller_city"', '"city"', 1))
 
     code = main(["run", "--source", str(source), "--lake", str(tmp_path / "lake")])
 
-    out = capsys.readouterr().out
+    out, err = capfd.readouterr()
     assert code == 1
-    assert "raw/sellers/olist_sellers_dataset.csv: header does not match" in out
-    assert "seller_city" in out and "'city'" in out
-    assert "olist-lakehouse forget --lake" in out
+    assert (
+        "  - raw/sellers: no accepted olist_sellers_dataset.csv (nor a dated drop) in "
+        f"{source}: refused olist_sellers_dataset.csv: line 1, column 3: header does not match "
+        "the contract: missing columns ['seller_city']; unexpected columns ['city']"
+    ) in out
     assert "Result:    FAILED" in out
+    _assert_plain(out + err)
+
+
+def test_a_bad_file_replacing_a_good_one_is_refused_and_the_table_keeps_the_good_one(
+    landing: Path, tmp_path: Path, capsys
+) -> None:
+    source, lake = _copy(landing, tmp_path / "source"), tmp_path / "lake"
+    assert main(["run", "--source", str(source), "--lake", str(lake)]) == 0
+    capsys.readouterr()
+    sellers = source / CONTRACTS["sellers"].file_name
+    good = sellers.read_bytes()
+    sellers.write_bytes(good.replace(b"sao paulo", b"s\xe3o paulo", 1))
+    bad_line = good[: good.index(b"sao paulo")].count(b"\n") + 1
+
+    codes = [main(["run", "--source", str(source), "--lake", str(lake)]) for _ in range(2)]
+
+    out = capsys.readouterr().out
+    assert codes == [0, 0]
+    assert (lake / "raw" / sellers.name).read_bytes() == good
+    assert out.count(f"  {sellers}\n      line {bad_line}, column ") == 2
+    assert out.count("Result:    OK, 1 file refused (see above)") == 2
+    assert "warn raw/sellers files_accepted: 1 file refused (olist_sellers_dataset.csv)" in out
+    tables = open_tables(str(lake), os.environ)
+    clean = tables.scan(CLEAN, "sellers").read_all()
+    assert clean.num_rows == tables.state(CONTRACTS["sellers"]).ledger.rows > 0
+
+
+def test_an_unreadable_raw_file_is_refused_naming_its_line_and_the_table_keeps_its_rows(
+    landing: Path, tmp_path: Path, capfd
+) -> None:
+    # Given a raw file that did not come through the landing check (a lake from an older version)
+    lake = tmp_path / "lake"
+    dropped = lake / "raw" / "olist_sellers_dataset_2018-09.csv"
+    dropped.parent.mkdir(parents=True)
+    dropped.write_bytes(
+        b'"seller_id","seller_zip_code_prefix","seller_city","seller_state"\n"a"b\n'
+    )
+
+    code = main(["run", "--source", str(landing), "--lake", str(lake)])
+    out, err = capfd.readouterr()
+    verbose = main(["--verbose", "run", "--source", str(landing), "--lake", str(lake)])
+    verbose_out, verbose_err = capfd.readouterr()
+
+    assert code == verbose == 0
+    assert (
+        "  raw/olist_sellers_dataset_2018-09.csv\n"
+        "      line 2: unreadable CSV: ',' expected after '\"'\n"
+        f"      replace it, or remove it: olist-lakehouse forget --lake {lake} "
+        "raw/olist_sellers_dataset_2018-09.csv"
+    ) in out
+    assert "Result:    OK, 1 file refused (see above)" in out
+    _assert_plain(out + err)
+    assert "warn clean/sellers rejected_files: 1 raw file refused" in verbose_out
 
 
 def test_run_with_the_lake_on_s3_matches_the_local_lake(

@@ -87,19 +87,19 @@ def test_history_rollback_and_forget_undo_a_bad_drop(
     assert main(["run", "--source", str(landing), "--lake", str(work)]) == 0
     good = open_tables(str(work), os.environ).state(CONTRACTS["orders"]).snapshot_id
     before = canceled(work, capsys)
-    drop = work / "raw" / "orders" / "olist_orders_dataset_2018-09.csv"
+    drop = work / "raw" / "olist_orders_dataset_2018-09.csv"
     drop.write_text(orders_drop(landing, "2018-09", "canceled"))
     assert main(["run", "--source", str(landing), "--lake", str(work)]) == 0
     assert canceled(work, capsys) != before
 
     assert main(["history", "--lake", str(work), "clean.orders"]) == 0
     history = capsys.readouterr().out
-    assert str(good) in history and "orders/olist_orders_dataset_2018-09.csv" in history
+    assert str(good) in history and "olist_orders_dataset_2018-09.csv" in history
     home = tmp_path / "dagster_home"
     home.mkdir()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     assert main(["rollback", "--lake", str(work), "orders", str(good)]) == 0
-    assert "Excluded until their files change: orders/olist_orders_dataset_2018-09.csv" in (
+    assert "Excluded until their files change: olist_orders_dataset_2018-09.csv" in (
         capsys.readouterr().out
     )
     with dg.DagsterInstance.get() as instance:
@@ -110,7 +110,7 @@ def test_history_rollback_and_forget_undo_a_bad_drop(
     assert main(["run", "--source", str(landing), "--lake", str(work)]) == 0
     assert canceled(work, capsys) == before
 
-    assert main(["forget", "--lake", str(work), "raw/orders/olist_orders_dataset_2018-09.csv"]) == 0
+    assert main(["forget", "--lake", str(work), "raw/olist_orders_dataset_2018-09.csv"]) == 0
     assert not drop.exists()
     assert canceled(work, capsys) == before
 
@@ -153,9 +153,9 @@ def test_two_runs_on_one_lake_at_once_keep_both_drops(landing: Path, tmp_path: P
     assert [run.returncode for run in runs] == [0, 0], outputs
     ledger = open_tables(str(lake), os.environ).state(CONTRACTS["orders"]).ledger
     assert sorted(ledger.batches) == [
-        "orders/olist_orders_dataset.csv",
-        "orders/olist_orders_dataset_2018-09.csv",
-        "orders/olist_orders_dataset_2018-10.csv",
+        "olist_orders_dataset.csv",
+        "olist_orders_dataset_2018-09.csv",
+        "olist_orders_dataset_2018-10.csv",
     ]
     statuses = open_tables(str(lake), os.environ).scan(CLEAN, "orders", ["order_status"]).read_all()
     assert statuses["order_status"].to_pylist().count("unavailable") >= 10

@@ -46,7 +46,7 @@ def new_lake(folder: Path) -> IcebergTables:
 def land(tables: IcebergTables, path: Path) -> None:
     """Put a real file in its table's raw folder and commit it to its clean table."""
     contract = contract_for_file(path.name)
-    tables.store.put_file(lake.raw_key(contract.name, path.name), path)
+    tables.store.put_file(lake.raw_key(path.name), path)
     refresh_table(tables.store, tables, contract)
 
 

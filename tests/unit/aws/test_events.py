@@ -1,8 +1,11 @@
 """S3 events in both delivery shapes become object records with the keys S3 actually stores."""
 
+import unicodedata
+
 import pytest
 
 from olist_assets.aws.events import EventFormatError, ObjectCreated, object_events
+from olist_assets.core.batches import batch_for_raw_key
 
 
 def test_notification_with_several_records_decodes_plus_and_percent_escapes(sample_event) -> None:
@@ -50,3 +53,33 @@ def test_record_without_its_object_is_refused(sample_event) -> None:
 
     with pytest.raises(EventFormatError, match="malformed"):
         object_events(event)
+
+
+@pytest.mark.parametrize(
+    "encoded, template, batch_key",
+    [
+        ("raw/drops+2018/olist_orders_dataset.csv", "s3", "drops 2018/olist_orders_dataset.csv"),
+        ("raw/drops%202018/olist_orders_dataset.csv", "s3", "drops 2018/olist_orders_dataset.csv"),
+        ("raw/a%2Bb/olist_orders_dataset.csv", "s3", "a+b/olist_orders_dataset.csv"),
+        ("raw/a+b/olist_orders_dataset.csv", "eventbridge", "a+b/olist_orders_dataset.csv"),
+        ("raw/drops%202018/olist_orders_dataset.csv", "eventbridge", "drops 2018/olist_orders_dataset.csv"),
+        ("raw/mar%C3%A7o/olist_orders_dataset.csv", "s3", "março/olist_orders_dataset.csv"),
+        ("raw/marc%CC%A7o/olist_orders_dataset.csv", "s3", "março/olist_orders_dataset.csv"),
+        ("raw/2018%2509/olist_orders_dataset.csv", "s3", "2018%09/olist_orders_dataset.csv"),
+    ],
+)  # fmt: skip
+def test_an_event_key_is_decoded_once_then_resolved_to_its_nfc_batch(
+    sample_event, encoded, template, batch_key
+) -> None:
+    if template == "s3":
+        event = sample_event("s3_two_records_encoded_keys.json")
+        event["Records"] = event["Records"][:1]
+        event["Records"][0]["s3"]["object"]["key"] = encoded
+    else:
+        event = sample_event("eventbridge_percent_escapes.json")
+        event["detail"]["object"]["key"] = encoded
+    (created,) = object_events(event)
+
+    batch = batch_for_raw_key(created.key)
+
+    assert (batch.table, batch.key) == ("orders", unicodedata.normalize("NFC", batch_key))

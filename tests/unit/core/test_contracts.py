@@ -123,12 +123,11 @@ def test_original_file_names_map_to_their_table(table, file_name):
     [
         ("olist_orders_dataset_2018-09.csv", "orders"),
         ("olist_orders_dataset-2018-10.csv", "orders"),
-        ("olist_order_items_dataset 2018 09.csv", "order_items"),
-        ("olist_order_payments_dataset_2018_09_delta.csv", "order_payments"),
-        ("product_category_name_translation_v2.csv", "product_category_translation"),
+        ("olist_order_items_dataset_2018-09-30.csv", "order_items"),
+        ("product_category_name_translation-2024-02-29.csv", "product_category_translation"),
     ],
 )
-def test_dated_file_variants_map_to_their_table(file_name, table):
+def test_dated_drops_map_to_their_table(file_name, table):
     assert contract_for_file(file_name).name == table
 
 
@@ -141,6 +140,13 @@ def test_dated_file_variants_map_to_their_table(file_name, table):
         "olist_orders_dataset.csv.bak",
         "olist_orders_datasetX.csv",
         "olist_marketing_qualified_leads_dataset.csv",
+        "olist_orders_dataset.CSV",
+        "olist_orders_dataset - Copy.csv",
+        "olist_orders_dataset_backup.csv",
+        "olist_order_items_dataset 2018 09.csv",
+        "olist_order_payments_dataset_2018_09_delta.csv",
+        "olist_orders_dataset_2018-13.csv",
+        "olist_orders_dataset_2023-02-29.csv",
     ],
 )
 def test_unknown_file_names_raise_unknown_file_error(file_name):

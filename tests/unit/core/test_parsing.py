@@ -15,6 +15,7 @@ from olist_assets.core.parsing import (
     HeaderMismatchError,
     SourceFileError,
     UndecodableFileError,
+    check_source,
     read_chunks,
 )
 
@@ -22,6 +23,7 @@ ORDER = "e481f51cbdc54678b7cc49136f2d6af7"
 CUSTOMER = "9ef432eb6251297304e76186b10a928d"
 REVIEW = "7bc2406110b926393aa56f80a40eba40"
 SELLER = "3442f8959a84dea7ee197c632cb2df15"
+SELLERS = CONTRACTS["sellers"]
 
 
 def parse(table: str, text: str | bytes, chunk_rows: int = 50_000, file_name: str = "f.csv"):
@@ -274,26 +276,28 @@ def test_header_only_file_has_no_rows_and_no_rejects(olist_csv):
 
 
 @pytest.mark.parametrize(
-    "header, missing, unexpected",
+    "header, missing, unexpected, column",
     [
-        ('"seller_id","seller_zip_code_prefix","seller_city"', ["seller_state"], []),
-        ('"seller_id","seller_zip_code_prefix","seller_city","seller_state","x"', [], ["x"]),
+        ('"seller_id","seller_zip_code_prefix","seller_city"', ["seller_state"], [], 4),
+        ('"seller_id","seller_zip_code_prefix","seller_city","seller_state","x"', [], ["x"], 5),
         (
             '"seller_id","seller_zip","seller_city","seller_state"',
             ["seller_zip_code_prefix"],
             ["seller_zip"],
+            2,
         ),
     ],
     ids=["missing", "extra", "renamed"],
 )
-def test_header_that_does_not_match_the_contract_names_the_file_and_columns(
-    header, missing, unexpected
+def test_header_that_does_not_match_the_contract_names_the_file_column_and_columns(
+    header, missing, unexpected, column
 ):
     with pytest.raises(HeaderMismatchError) as raised:
         parse("sellers", header + "\n", file_name="olist_sellers_dataset.csv")
     assert (raised.value.missing, raised.value.unexpected) == (missing, unexpected)
     message = str(raised.value)
-    assert message.startswith("olist_sellers_dataset.csv: header does not match")
+    where = f"olist_sellers_dataset.csv, line 1, column {column}: "
+    assert message.startswith(where + "header does not match")
     assert all(name in message for name in missing + unexpected)
 
 
@@ -309,10 +313,35 @@ def test_empty_file_is_refused_naming_the_file(content):
         parse("sellers", content, file_name="olist_sellers_dataset.csv")
 
 
-def test_non_utf8_file_is_refused_naming_the_file(olist_csv):
+def test_non_utf8_file_is_refused_naming_the_file_line_and_byte_column(olist_csv):
     text = olist_csv("sellers", f'"{SELLER}","01037",são paulo,SP').encode("latin-1")
-    with pytest.raises(UndecodableFileError, match=r"^olist_sellers_dataset\.csv: not valid UTF-8"):
+    with pytest.raises(UndecodableFileError) as raised:
         parse("sellers", text, file_name="olist_sellers_dataset.csv")
+    assert str(raised.value) == (
+        "olist_sellers_dataset.csv, line 2, column 45: not valid UTF-8 (invalid continuation "
+        "byte): save the file as UTF-8"
+    )
+
+
+@pytest.mark.parametrize("rows", [1, 5_000], ids=["first-chunk", "later-chunk"])
+def test_an_undecodable_byte_is_located_exactly_after_a_bom_and_across_read_chunks(olist_csv, rows):
+    good = f'"{SELLER}","01037",sao paulo,SP\n'
+    data = "\ufeff".encode() + olist_csv("sellers").encode() + good.encode() * rows
+    data += b'"x","1",\xff\n' + good.encode()
+    with pytest.raises(UndecodableFileError) as raised:
+        check_source(io.BytesIO(data), SELLERS, "olist_sellers_dataset.csv")
+    assert (raised.value.line, raised.value.column) == (rows + 2, 9)
+
+
+def test_check_source_counts_records_and_refuses_what_the_reader_refuses(olist_csv):
+    good = olist_csv("sellers", f'"{SELLER}","01037",sao paulo,SP', "", "a,b")
+    bad = olist_csv("sellers", f'"{SELLER}","01037",sao paulo,SP', '"unterminated,x')
+
+    assert check_source(io.BytesIO(good.encode()), SELLERS, "s.csv") == 2
+    with pytest.raises(SourceFileError, match="line 3: unreadable CSV"):
+        check_source(io.BytesIO(bad.encode()), SELLERS, "s.csv")
+    with pytest.raises(SourceFileError, match="line 3: unreadable CSV"):
+        parse("sellers", bad, file_name="s.csv")
 
 
 @pytest.mark.parametrize(
@@ -320,9 +349,12 @@ def test_non_utf8_file_is_refused_naming_the_file(olist_csv):
     [
         (
             '"3442f8959a84dea7ee197c632cb2df15","138"44,campinas,SP',
-            "line 3: ',' expected after '\"'",
+            "line 3: unreadable CSV: ',' expected after '\"'",
         ),
-        ('"3442f8959a84dea7ee197c632cb2df15","13844,campinas,SP', "line 3: unexpected end of data"),
+        (
+            '"3442f8959a84dea7ee197c632cb2df15","13844,campinas,SP',
+            "line 3: unreadable CSV: unexpected end of data",
+        ),
     ],
     ids=["stray-quote", "unterminated-quote"],
 )
@@ -330,4 +362,4 @@ def test_malformed_csv_quoting_refuses_the_file_naming_it_and_the_line(olist_csv
     text = olist_csv("sellers", f'"{SELLER}","01037",sao paulo,SP', line)
     with pytest.raises(SourceFileError) as raised:
         parse("sellers", text, file_name="olist_sellers_dataset.csv")
-    assert str(raised.value) == f"olist_sellers_dataset.csv: unreadable CSV at {message}"
+    assert str(raised.value) == f"olist_sellers_dataset.csv, {message}"

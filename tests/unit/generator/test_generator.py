@@ -435,13 +435,22 @@ def test_purchases_span_2016_09_to_2018_10_and_grow(medium: Path):
 
 
 def test_generated_files_clean_without_quarantine_and_pass_the_checks(
-    small: Path, store: LocalStore
+    small: Path, store: LocalStore, tables
 ):
     for contract in CONTRACTS.values():
-        store.put_file(lake.raw_key(contract.name, contract.file_name), small / contract.file_name)
-        [batch] = refresh_table(store, contract).ingested
+        store.put_file(lake.raw_key(contract.file_name), small / contract.file_name)
+        [batch] = refresh_table(store, tables, contract).landed
         assert batch.rows_quarantined == 0, contract.name
         assert batch.rows_clean + batch.rows_duplicate == batch.rows_read
-    failed = [(o.table, o.name) for o in all_clean_checks(store) if not o.passed]
-    assert failed == [("products", "fk_product_category_name__product_category_translation")]
-    assert not any(o.failed_blocking for o in all_clean_checks(store))
+    outcomes = all_clean_checks(tables)
+    failed = {(o.table, o.name): o for o in outcomes if not o.passed}
+    assert sorted(failed) == [
+        ("orders", "timestamps_in_order"),
+        ("products", "fk_product_category_name__product_category_translation"),
+    ]
+    # the real files' quirk, reproduced: a few carrier dates before the purchase, nothing worse
+    out_of_order = failed["orders", "timestamps_in_order"].metadata["out_of_order"]
+    assert {rule for rule, count in out_of_order.items() if count} == {
+        "order_delivered_carrier_date < order_purchase_timestamp"
+    }
+    assert not any(o.failed_blocking for o in outcomes)

@@ -1,0 +1,84 @@
+"""Failures as the one or two lines a user can act on: what failed, where, and what to do.
+
+Class paths (`olist_assets.core.parsing.HeaderMismatchError:`), Dagster's wrappers and stack traces
+stay out of the message; `--verbose` shows them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import click
+
+from olist_assets.core.storage import OutsideStoreError
+
+
+class UserError(click.ClickException):
+    """A failure the user can act on: shown as its message only, exit code 2."""
+
+    exit_code = 2
+
+
+FIX_THE_FILE = "fix or remove the file named above, then run again"
+DAGSTER_WRAPPERS = re.compile(r"^Dagster\w*Error$")
+# Failed steps' error classes that are the user's to act on (bad input, a location, S3), by name: a
+# failed step's error arrives as a serialized record, not an exception.
+USER_ERRORS = {
+    "Failure",
+    "SourceFileError",
+    "EmptyFileError",
+    "UndecodableFileError",
+    "HeaderMismatchError",
+    "OutsideStoreError",
+    "UnknownFileError",
+    "MissingInputError",
+    "FileNotFoundError",
+    "PermissionError",
+    "NotADirectoryError",
+    "IsADirectoryError",
+    "ClientError",
+    "NoCredentialsError",
+    "EndpointConnectionError",
+}
+
+
+def user_message(error: BaseException) -> str | None:
+    """The message of an error the user can act on (bad input, a location, S3), else None (a bug)."""
+    from olist_assets.core.parsing import SourceFileError  # imported late: pyarrow, numpy
+
+    if isinstance(error, SourceFileError):
+        return f"{error}: {FIX_THE_FILE}"
+    if isinstance(error, OutsideStoreError):
+        return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        where = f": {error.filename}" if error.filename else ""
+        return f"{error.strerror}{where} (check the path and its permissions)"
+    if _is_aws_error(error):
+        return f"S3: {error} (check the bucket, the prefix and your AWS credentials)"
+    return None
+
+
+def step_failure_message(error: Any) -> str:
+    """One line for a failed Dagster step, from its SerializableErrorInfo: the user's own error
+    (not Dagster's wrapper, not the low-level cause it was raised from), without its class path."""
+    while error is not None and DAGSTER_WRAPPERS.match(error.cls_name or "") and error.cause:
+        error = error.cause
+    if error is None:
+        return "unknown error"
+    return _without_class_path(error.message, error.cls_name)
+
+
+def _without_class_path(message: str, cls_name: str) -> str:
+    """`pkg.module.Class: text` -> `text` (kept as `Class: text` for errors that are bugs)."""
+    first = message.strip().splitlines()[0] if message.strip() else cls_name
+    text = re.sub(rf"^(?:[\w]+\.)*{re.escape(cls_name)}: ", "", first)
+    if cls_name in USER_ERRORS:
+        return text
+    return f"{cls_name}: {text} (unexpected: rerun with --verbose and report it)"
+
+
+def _is_aws_error(error: BaseException) -> bool:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return isinstance(error, BotoCoreError | ClientError)
