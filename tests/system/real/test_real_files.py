@@ -113,7 +113,7 @@ def test_translation_gives_71_rows_keyed_by_product_category_name(full_lake):
         BATCH_COLUMN,
     ]
     assert set(translation[BATCH_COLUMN].to_pylist()) == {
-        "product_category_translation/product_category_name_translation.csv"
+        "product_category_name_translation.csv"
     }
 
 
