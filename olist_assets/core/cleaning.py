@@ -17,22 +17,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from olist_assets.core import lake
+from olist_assets.core.batches import Batch
 from olist_assets.core.contracts import TableContract
-from olist_assets.core.dedup import Deduplicator, parquet_row_hashes
-from olist_assets.core.hashing import HashingReader
+from olist_assets.core.fingerprints import FINGERPRINT, from_arrow
 from olist_assets.core.manifest import BatchRecord, TableManifest, load_manifest, save_manifest
-from olist_assets.core.parsing import DEFAULT_CHUNK_ROWS, Reject, read_chunks
+from olist_assets.core.parsing import DEFAULT_CHUNK_ROWS
+from olist_assets.core.staging import KEY_COLUMN, stage_batch
 from olist_assets.core.storage import Store
-
-QUARANTINE_SCHEMA = pa.schema(
-    [
-        pa.field("source_file", pa.string(), nullable=False),
-        pa.field("line", pa.int64(), nullable=False),
-        pa.field("column_name", pa.string()),
-        pa.field("reason", pa.string(), nullable=False),
-        pa.field("raw_record", pa.string(), nullable=False),
-    ]
-)
 
 
 @dataclass
@@ -88,56 +79,43 @@ def raw_files(store: Store, contract: TableContract) -> tuple[list[str], list[st
 def ingest_batch(
     store: Store, contract: TableContract, raw_key: str, chunk_rows: int = DEFAULT_CHUNK_ROWS
 ) -> BatchRecord:
-    """Parse one raw file into its staged batch and quarantine; the lake changes only on success."""
+    """Stage one raw file (rows with their `_key`, quarantine); the lake changes only on success."""
     info = store.info(raw_key)
     if info is None:
         raise FileNotFoundError(f"{raw_key}: no such raw file in {store.url}")
-    file_name = posixpath.basename(raw_key)
     batch = lake.batch_name(raw_key)
-    counts = {"read": 0, "clean": 0, "quarantined": 0, "duplicate": 0}
     with tempfile.TemporaryDirectory(prefix="olist-ingest-") as folder:
-        staged, quarantined = Path(folder) / "staged.parquet", Path(folder) / "quarantine.parquet"
-        with (
-            store.open_input(raw_key) as stream,
-            pq.ParquetWriter(staged, contract.arrow_schema) as clean_out,
-            pq.ParquetWriter(quarantined, QUARANTINE_SCHEMA) as quarantine_out,
-        ):
-            hashed = HashingReader(stream)
-            dedup = Deduplicator(contract)
-            for chunk in read_chunks(hashed, contract, file_name, chunk_rows):
-                rows, duplicates, conflicts = dedup.apply(chunk)
-                rejects = sorted(chunk.rejects + conflicts, key=lambda reject: reject.line)
-                if rows.num_rows:
-                    clean_out.write_table(rows)
-                if rejects:
-                    quarantine_out.write_table(_quarantine_rows(file_name, rejects))
-                counts["read"] += chunk.records
-                counts["clean"] += rows.num_rows
-                counts["quarantined"] += len(rejects)
-                counts["duplicate"] += duplicates
-        store.put_file(lake.staging_key(contract.name, batch), staged)
-        store.put_file(lake.quarantine_key(contract.name, batch), quarantined)
+        with store.open_input(raw_key) as stream:
+            staged = stage_batch(
+                stream,
+                contract,
+                Batch(contract.name, posixpath.basename(raw_key), ""),
+                Path(folder),
+                chunk_rows,
+            )
+        store.put_file(lake.staging_key(contract.name, batch), staged.rows)
+        store.put_file(lake.quarantine_key(contract.name, batch), staged.quarantine)
     return BatchRecord(
         batch=batch,
         raw_key=raw_key,
         etag=info.etag,
-        sha256=hashed.hexdigest(),
-        size=hashed.size,
+        sha256=staged.sha256,
+        size=staged.size,
         landed_at=info.modified.isoformat(),
-        rows_read=counts["read"],
-        rows_clean=counts["clean"],
-        rows_quarantined=counts["quarantined"],
-        rows_duplicate=counts["duplicate"],
+        rows_read=staged.counts.read,
+        rows_clean=staged.counts.clean,
+        rows_quarantined=staged.counts.quarantined,
+        rows_duplicate=staged.counts.duplicate,
     )
 
 
 def publish_table(store: Store, contract: TableContract, manifest: TableManifest) -> None:
     """Write clean/<table>/: each staged batch less the keys a newer batch also holds."""
-    seen = np.empty(0, dtype=np.uint64)
+    seen = np.empty(0, dtype=FINGERPRINT)
     for record in manifest.ordered(newest_first=True):
         staged_key = lake.staging_key(contract.name, record.batch)
         with store.local_copy(staged_key) as path:
-            keys = parquet_row_hashes(path, contract.key_columns)
+            keys = from_arrow(pq.read_table(path, columns=[KEY_COLUMN])[KEY_COLUMN])
             keep = ~np.isin(keys, seen)
             signature = f"{record.sha256}:{hashlib.sha256(np.packbits(keep)).hexdigest()}"
             clean_key = lake.clean_key(contract.name, record.batch)
@@ -153,18 +131,18 @@ def publish_table(store: Store, contract: TableContract, manifest: TableManifest
 
 
 def _write_filtered(store: Store, key: str, source: Path, keep: np.ndarray) -> None:
-    if keep.all():
-        store.put_file(key, source)
-        return
+    """The staged rows a newer batch does not override, without the staged `_key` column."""
     parquet = pq.ParquetFile(source)
+    schema = parquet.schema_arrow.remove(parquet.schema_arrow.get_field_index(KEY_COLUMN))
     with tempfile.TemporaryDirectory(prefix="olist-publish-") as folder:
         target = Path(folder) / "clean.parquet"
-        with pq.ParquetWriter(target, parquet.schema_arrow) as out:
+        with pq.ParquetWriter(target, schema) as out:
             offset = 0
             for batch in parquet.iter_batches():
                 mask = keep[offset : offset + batch.num_rows]
                 offset += batch.num_rows
-                out.write_table(pa.Table.from_batches([batch]).filter(pa.array(mask)))
+                rows = pa.Table.from_batches([batch]).filter(pa.array(mask))
+                out.write_table(rows.select(schema.names))
         store.put_file(key, target)
 
 
@@ -179,16 +157,3 @@ def _forget_missing_batches(store: Store, manifest: TableManifest) -> list[str]:
         ):
             store.delete(key)
     return removed
-
-
-def _quarantine_rows(file_name: str, rejects: list[Reject]) -> pa.Table:
-    return pa.Table.from_pydict(
-        {
-            "source_file": [file_name] * len(rejects),
-            "line": [r.line for r in rejects],
-            "column_name": [r.column for r in rejects],
-            "reason": [r.reason for r in rejects],
-            "raw_record": [r.raw_record for r in rejects],
-        },
-        schema=QUARANTINE_SCHEMA,
-    )

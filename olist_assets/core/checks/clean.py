@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from olist_assets.core import lake
 from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract
-from olist_assets.core.dedup import parquet_row_hashes
+from olist_assets.core.fingerprints import parquet_fingerprints
 from olist_assets.core.manifest import load_manifest
 from olist_assets.core.reading import parquet_keys, read_table
 from olist_assets.core.storage import Store
@@ -159,7 +159,7 @@ def _clean_key_hashes(store: Store, contract: TableContract) -> np.ndarray:
     parts = []
     for key in keys:
         with store.local_copy(key) as path:
-            parts.append(parquet_row_hashes(path, contract.key_columns))
+            parts.append(parquet_fingerprints(path, contract.key_columns))
     return np.concatenate(parts)
 
 
