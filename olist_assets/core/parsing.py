@@ -40,6 +40,7 @@ from olist_assets.core.validation import convert_columns
 
 DEFAULT_CHUNK_ROWS = 1_000_000
 BLOCK_BYTES = 8 * 2**20
+PARSER_BLOCK_BYTES = 2**20
 MAX_FIELD_BYTES = 10 * 2**20
 QUARANTINE_TEXT_LIMIT = 2**20
 MAX_UNDECODABLE_SHARE = 0.01
@@ -167,7 +168,7 @@ class _FileReader:
 
     def _read_header(self) -> tuple[bytes, bool]:
         """Find the header (the first line that is not blank), check it, return what follows."""
-        data = self._read(self.block_bytes)
+        data = self._read(min(self.block_bytes, SNIFF_BYTES))
         self._check_encoding(data)
         data, at_end = data.removeprefix(UTF8_BOM), not data
         while True:
@@ -430,11 +431,12 @@ class _BlockReader:
             if not len(positions):
                 return None
             try:
-                table = _parse_csv(self._good_bytes(positions), width)
+                longest = int((self.stops[positions] - self.starts[positions]).max())
+                table = _parse_csv(self._good_bytes(positions), width, longest)
             except pa.ArrowInvalid:
                 table = None
             if table is not None and table.num_rows == len(positions):
-                return [column.combine_chunks() for column in table.columns]
+                return [_single_array(column) for column in table.columns]
             if attempt:
                 break
             self._check_field_counts(width)
@@ -469,13 +471,17 @@ class _BlockReader:
         return repeated
 
 
-def _parse_csv(data: pa.Buffer, width: int) -> pa.Table:
-    """Records as a table of `width` string columns (c0, c1, ...), every value kept as text."""
+def _parse_csv(data: pa.Buffer, width: int, longest: int) -> pa.Table:
+    """Records as a table of `width` string columns (c0, c1, ...), every value kept as text.
+
+    Arrow parses in blocks of PARSER_BLOCK_BYTES (cache-sized, the fastest), or of the longest
+    record when that is longer: a record must fit in one of its blocks.
+    """
     names = [f"c{i}" for i in range(width)]
     return pacsv.read_csv(
         pa.BufferReader(data),
         read_options=pacsv.ReadOptions(
-            column_names=names, block_size=max(data.size + 1, 1 << 20), use_threads=False
+            column_names=names, block_size=max(longest + 1, PARSER_BLOCK_BYTES), use_threads=False
         ),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
@@ -485,6 +491,10 @@ def _parse_csv(data: pa.Buffer, width: int) -> pa.Table:
             check_utf8=False,
         ),
     )
+
+
+def _single_array(column: pa.ChunkedArray) -> pa.Array:
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _empty_table(contract: TableContract) -> pa.Table:

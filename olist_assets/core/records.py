@@ -49,8 +49,13 @@ class Records:
 
 @dataclass(frozen=True)
 class _Runs:
+    """Runs of quotes: where each starts and ends, whether it starts a field, its parity, and the
+    quote state before and after it."""
+
     positions: np.ndarray
     ends: np.ndarray
+    field_start: np.ndarray
+    odd: np.ndarray
     state_after: np.ndarray
     state_before: np.ndarray
 
@@ -121,11 +126,15 @@ def _quote_runs(buffer: np.ndarray, state: int, previous: int) -> _Runs:
     quotes = np.flatnonzero(buffer == QUOTE)
     if not len(quotes):
         empty = np.empty(0, np.int64)
-        return _Runs(empty, empty, empty.astype(np.int8), empty.astype(np.int8))
-    first = np.flatnonzero(np.diff(quotes) != 1) + 1
-    first = np.concatenate([[0], first])
-    positions = quotes[first]
-    lengths = np.diff(np.append(first, len(quotes)))
+        flags = np.empty(0, bool)
+        return _Runs(empty, empty, flags, flags, empty.astype(np.int8), empty.astype(np.int8))
+    adjacent = np.diff(quotes) == 1
+    if adjacent.any():
+        first = np.concatenate([[0], np.flatnonzero(~adjacent) + 1])
+        positions = quotes[first]
+        lengths = np.diff(np.append(first, len(quotes)))
+    else:
+        positions, lengths = quotes, np.ones(len(quotes), np.int64)
     before = np.where(positions > 0, buffer[np.maximum(positions - 1, 0)], previous)
     field_start = (before == COMMA) | (before == LF) | (before == CR)
     odd = (lengths & 1) == 1
@@ -136,7 +145,7 @@ def _quote_runs(buffer: np.ndarray, state: int, previous: int) -> _Runs:
     since_reset = toggled - np.where(last_reset >= 0, toggled[np.maximum(last_reset, 0)], 0)
     after = np.where(last_reset >= 0, since_reset & 1, (state + toggled) & 1).astype(np.int8)
     before_state = np.concatenate([[state], after[:-1]]).astype(np.int8)
-    return _Runs(positions, positions + lengths, after, before_state)
+    return _Runs(positions, positions + lengths, field_start, odd, after, before_state)
 
 
 def _state_at(runs: _Runs, offsets: np.ndarray, state: int) -> np.ndarray:
@@ -155,15 +164,11 @@ def _malformed(
     malformed = np.full(len(starts), -1, np.int64)
     if not len(runs.positions) or not len(starts):
         return malformed
-    lengths = runs.ends - runs.positions
-    closes = (runs.state_before == QUOTED) & ((lengths & 1) == 1)
-    before = np.where(runs.positions > 0, buffer[np.maximum(runs.positions - 1, 0)], LF)
-    field_start = (before == COMMA) | (before == LF) | (before == CR)
-    closes |= (runs.state_before == UNQUOTED) & field_start & ((lengths & 1) == 0)
-    known = runs.ends < len(buffer)
-    following = buffer[np.minimum(runs.ends, len(buffer) - 1)]
-    ok = (following == COMMA) | (following == LF) | (following == CR)
-    faults = runs.ends[closes & known & ~ok]
+    quoted = runs.state_before == QUOTED
+    closes = np.where(quoted, runs.odd, runs.field_start & ~runs.odd)
+    ends = runs.ends[closes & (runs.ends < len(buffer))]
+    following = buffer[ends]
+    faults = ends[(following != COMMA) & (following != LF) & (following != CR)]
     if not len(faults):
         return malformed
     owner = np.searchsorted(starts, faults, side="right") - 1
