@@ -166,9 +166,9 @@ def _malformed(
         return malformed
     quoted = runs.state_before == QUOTED
     closes = np.where(quoted, runs.odd, runs.field_start & ~runs.odd)
-    ends = runs.ends[closes & (runs.ends < len(buffer))]
-    following = buffer[ends]
-    faults = ends[(following != COMMA) & (following != LF) & (following != CR)]
+    closed = runs.ends[closes & (runs.ends < len(buffer))]
+    following = buffer[closed]
+    faults = closed[(following != COMMA) & (following != LF) & (following != CR)]
     if not len(faults):
         return malformed
     owner = np.searchsorted(starts, faults, side="right") - 1
