@@ -2,15 +2,17 @@
 
 Exact copies of an earlier row are dropped and counted; a row whose primary key an earlier, different
 row already holds is a key conflict, quarantined with the line where the key was first seen. The
-first row of each key is kept. Memory per row, no row data: 16 bytes for the key fingerprint (a
-key-less table is identified by the whole row), 16 more for the row fingerprint of a table with a
-primary key, then while judging 8 for the sort order, 8 for the sorted first lane and 1 for the
-verdict: about 33 bytes a row for a key-less table, 49 for a keyed one, at the end of the file.
+first row of each key is kept. While the file is read, the fingerprints go to disk (16 bytes a row
+for the key, a key-less table being identified by the whole row, and 16 more for the row of a
+keyed table); judging at the end holds, per row and no row data: 8 bytes of sort order, 8 of one
+lane and 8 of the lane sorted, then 1 byte of verdict: 24 bytes a row at the peak for a key-less
+table, 41 (all four lanes and the order) for a keyed one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -34,39 +36,56 @@ class Verdicts:
 
 
 class DuplicateFinder:
-    """Collects the fingerprints of a file's typed rows, block by block, then judges them once."""
+    """Collects the fingerprints of a file's typed rows, block by block, then judges them once.
 
-    def __init__(self, keyed: bool) -> None:
+    The fingerprints wait in files of `folder` (one per 64-bit lane), so reading the file holds
+    none of them in memory; judging loads one lane at a time.
+    """
+
+    def __init__(self, folder: Path, keyed: bool) -> None:
         self.keyed = keyed
-        self._lanes: list[list[np.ndarray]] = [[], [], [], []] if keyed else [[], []]
+        names = ("key-hi", "key-lo", "row-hi", "row-lo") if keyed else ("key-hi", "key-lo")
+        self.paths = [folder / f"fingerprints-{name}.u64" for name in names]
+        self._files = [path.open("wb") for path in self.paths]
 
     def add(self, keys: np.ndarray, rows: np.ndarray | None = None) -> None:
         """The V16 key fingerprints of the next rows and, for a keyed table, their row prints."""
         parts = [*lanes(keys), *lanes(rows)] if self.keyed else lanes(keys)
-        for kept, part in zip(self._lanes, parts, strict=True):
-            kept.append(part)
+        for file, part in zip(self._files, parts, strict=True):
+            file.write(part.tobytes())
 
     def verdicts(self) -> Verdicts:
         """Judge every row with one sort (row ordinals decide who came first)."""
-        columns = []
-        while self._lanes:
-            parts = self._lanes.pop(0)
-            columns.append(np.concatenate(parts) if parts else np.empty(0, np.uint64))
-            parts.clear()
-        return _keyed_verdicts(*columns) if self.keyed else _keyless_verdicts(columns)
+        for file in self._files:
+            file.close()
+        if self.keyed:
+            return _keyed_verdicts(*(self._lane(i) for i in range(4)))
+        return _keyless_verdicts(self._lane)
+
+    def remove(self) -> None:
+        for file, path in zip(self._files, self.paths, strict=True):
+            file.close()
+            path.unlink(missing_ok=True)
+
+    def _lane(self, index: int) -> np.ndarray:
+        return np.fromfile(self.paths[index], dtype=np.uint64)
 
 
-def _keyless_verdicts(columns: list[np.ndarray]) -> Verdicts:
+def _keyless_verdicts(lane) -> Verdicts:
     """Sort on the first lane (equal neighbours must agree on the second, else sort on both);
-    in each group of equal rows the lowest ordinal is kept, the others are duplicates. Takes the
-    lanes out of `columns` so they are freed once the groups are known."""
-    hi, lo = columns.pop(0), columns.pop(0)
+    in each group of equal rows the lowest ordinal is kept, the others are duplicates. `lane(i)`
+    loads a lane, so at most two are in memory at once."""
+    hi = lane(0)
     order = np.argsort(hi)
     same = _equal_neighbours(order, hi)
+    del hi
+    lo = lane(1)
     if np.any(lo[order[1:][same]] != lo[order[:-1][same]]):
+        hi = lane(0)
         order = np.lexsort((lo, hi))
         same = _equal_neighbours(order, hi) & _equal_neighbours(order, lo)
-    del hi, lo
+        del hi
+    del lo
     member = np.zeros(len(order), bool)
     member[1:] |= same
     member[:-1] |= same

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import posixpath
 from dataclasses import dataclass
-from pathlib import Path
 
 from olist_assets.core import lake
 from olist_assets.core.contracts import TableContract
-from olist_assets.core.hashing import file_sha256
-from olist_assets.core.storage import Store
+from olist_assets.core.hashing import HashingReader, file_sha256
+from olist_assets.core.parsing import count_records
+from olist_assets.core.storage import ObjectInfo, Store
 
 
 @dataclass(frozen=True)
 class LandedFile:
-    """A source file as it now sits in raw/: `changed` is False when identical bytes were already there."""
+    """A source file as it now sits in raw/: `changed` is False when identical bytes were already
+    there. `etag` is the source's ETag (S3) or size-and-mtime tag (local store) as seen."""
 
     key: str
     file_name: str
@@ -23,6 +23,17 @@ class LandedFile:
     sha256: str
     records: int
     changed: bool
+    etag: str = ""
+
+
+@dataclass(frozen=True)
+class SeenVersion:
+    """What was recorded when a file was last landed: enough to know it again unread."""
+
+    size: int
+    etag: str
+    sha256: str
+    records: int
 
 
 def source_files(source: Store, contract: TableContract) -> list[str]:
@@ -32,24 +43,39 @@ def source_files(source: Store, contract: TableContract) -> list[str]:
     ]
 
 
-def land_file(source: Store, source_key: str, target: Store, contract: TableContract) -> LandedFile:
-    """Copy one source file to raw/<table>/<name> unless the same bytes are already there."""
+def unchanged_since(info: ObjectInfo, seen: SeenVersion | None) -> bool:
+    """Whether a file is the version recorded: the same size and the same ETag (S3) or
+    modification time (a local store's tag holds it). Anything else is read and hashed: the
+    content, not the metadata, decides what changed."""
+    return seen is not None and (info.size, info.etag) == (seen.size, seen.etag)
+
+
+def land_file(
+    source: Store,
+    source_key: str,
+    target: Store,
+    contract: TableContract,
+    seen: SeenVersion | None = None,
+) -> LandedFile:
+    """Copy one source file to raw/<table>/<name> unless the same bytes are already there.
+
+    A file `unchanged_since` the version `seen` (recorded by the caller at its last landing) is
+    not read at all; otherwise one pass hashes it and counts its records as the reader does.
+    """
     file_name = posixpath.basename(source_key)
     key = lake.raw_key(contract.name, file_name)
+    info = source.info(source_key)
+    if info is not None and unchanged_since(info, seen) and target.info(key) is not None:
+        return LandedFile(key, file_name, seen.size, seen.sha256, seen.records, False, info.etag)
     with source.local_copy(source_key) as path:
         with path.open("rb") as handle:
-            sha256, size = file_sha256(handle)
+            hashed = HashingReader(handle)
+            records = count_records(hashed)
+            sha256, size = hashed.hexdigest(), hashed.size
         changed = _differs(target, key, size, sha256)
         if changed:
             target.put_file(key, path)
-        records = count_records(path)
-    return LandedFile(key, file_name, size, sha256, records, changed)
-
-
-def count_records(path: Path) -> int:
-    """CSV records after the header (quoted newlines do not count as records)."""
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+    return LandedFile(key, file_name, size, sha256, records, changed, info.etag if info else "")
 
 
 def _differs(target: Store, key: str, size: int, sha256: str) -> bool:

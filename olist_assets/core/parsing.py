@@ -35,11 +35,19 @@ import pyarrow.csv as pacsv
 
 from olist_assets.core.contracts import TableContract
 from olist_assets.core.prefetch import prefetched
-from olist_assets.core.records import LF, QUOTED, Records, count_fields, line_ends_in, split_records
+from olist_assets.core.records import (
+    LF,
+    QUOTED,
+    UNQUOTED,
+    Records,
+    count_fields,
+    line_ends_in,
+    split_records,
+)
 from olist_assets.core.validation import convert_columns
 
 DEFAULT_CHUNK_ROWS = 1_000_000
-BLOCK_BYTES = 8 * 2**20
+BLOCK_BYTES = 4 * 2**20
 PARSER_BLOCK_BYTES = 2**20
 MAX_FIELD_BYTES = 10 * 2**20
 QUARANTINE_TEXT_LIMIT = 2**20
@@ -52,6 +60,7 @@ OTHER_BOMS = {
     codecs.BOM_UTF16_LE: "UTF-16",
     codecs.BOM_UTF16_BE: "UTF-16",
 }
+BLANK_BYTES = np.frombuffer(b" \t", np.uint8)
 SEPARATOR_LINE = re.compile(rb"[-=_*~+|;,\s]*")
 
 
@@ -127,6 +136,31 @@ def read_chunks(
     for block in blocks:
         yield block.chunk()
     reader.check_whole_file()
+
+
+def count_records(stream: IO[bytes], block_bytes: int = BLOCK_BYTES) -> int:
+    """Records after the header, as the reader counts them (blank lines are not records), from a
+    scan of the bytes alone: nothing is parsed or typed, memory is one block."""
+    state, previous, held, partial, lines_with_text = UNQUOTED, LF, b"", False, 0
+    while True:
+        block = held + (stream.read(block_bytes) or b"")
+        at_end = len(block) == len(held)
+        block, held = (block, b"") if at_end else _hold_back(block)
+        buffer = np.frombuffer(block, np.uint8)
+        records = split_records(buffer, at_end, state, previous)
+        text = records.ends > records.starts
+        first = buffer[np.minimum(records.starts, max(len(block) - 1, 0))] if len(block) else text
+        for i in np.flatnonzero(text & np.isin(first, BLANK_BYTES)):
+            text[i] = bool(block[records.starts[i] : records.ends[i]].strip(b" \t"))
+        if len(records) and partial:
+            text[0] = True
+        lines_with_text += int(np.count_nonzero(text))
+        if at_end:
+            return max(lines_with_text + int(partial and not len(records)) - 1, 0)
+        tail = block[records.consumed :]
+        partial = bool(tail.strip(b" \t")) or (partial and not len(records))
+        if block:
+            state, previous = records.open_state, block[-1]
 
 
 class _FileReader:

@@ -112,6 +112,7 @@ def stage_batch(
         for chunk in read_chunks(hashed, contract, batch.key, chunk_rows, block_bytes, threads):
             first_pass.add(chunk)
     read = time.perf_counter()
+    pa.default_memory_pool().release_unused()
     verdicts = first_pass.finder.verdicts()
     judged = time.perf_counter()
     rows_path, quarantine_path = folder / "rows.parquet", folder / "quarantine.parquet"
@@ -144,7 +145,7 @@ class _FirstPass:
     def __init__(self, contract: TableContract, folder: Path) -> None:
         self.contract = contract
         self.keyed = bool(contract.primary_key)
-        self.finder = DuplicateFinder(self.keyed)
+        self.finder = DuplicateFinder(folder, self.keyed)
         self.rows_path = folder / "first-pass-rows.arrow"
         self.rejects_path = folder / "first-pass-rejects.arrow"
         self.schema = staged_schema(contract).append(pa.field(LINE_COLUMN, pa.int64(), False))
@@ -172,6 +173,7 @@ class _FirstPass:
             self._rejects.write_table(_reject_table(chunk.rejects))
 
     def remove(self) -> None:
+        self.finder.remove()
         self.rows_path.unlink(missing_ok=True)
         self.rejects_path.unlink(missing_ok=True)
 
