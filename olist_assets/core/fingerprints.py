@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 FINGERPRINT = np.dtype("V16")
 ARROW_FINGERPRINT = pa.binary(16)
 SLICE_ROWS = 1 << 16
+SAMPLE_ROWS = 1024
 
 _U64 = np.uint64
 _MOD = 1 << 64
@@ -163,7 +164,9 @@ def _canonical(array: pa.Array) -> pa.Array:
 def _column_hashes(array: pa.Array, column: int) -> np.ndarray:
     """Per lane and value (shape (2, rows)): the column's hash at this key position."""
     if pa.types.is_string(array.type) or pa.types.is_binary(array.type):
-        hashes = _bytes_hashes(array, column)
+        hashes = _repeated_bytes_hashes(array, column)
+        if hashes is None:
+            hashes = _bytes_hashes(array, column)
     else:
         words = _fixed_words(array)
         hashes = np.zeros((2, len(array)), dtype=_U64)
@@ -173,6 +176,19 @@ def _column_hashes(array: pa.Array, column: int) -> np.ndarray:
         nulls = np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
         hashes[:, nulls] = _mix(_salt(column) ^ _U64(_NULL))
     return hashes
+
+
+def _repeated_bytes_hashes(array: pa.Array, column: int) -> np.ndarray | None:
+    """For a column of few distinct values (a city, a state), hash each distinct value once and
+    look the rows up; None when a sample of the column shows mostly distinct values."""
+    if len(array) < 4 * SAMPLE_ROWS:
+        return None
+    sample = pc.count_distinct(array.slice(0, SAMPLE_ROWS)).as_py()
+    if sample * 4 > SAMPLE_ROWS:
+        return None
+    encoded = pc.dictionary_encode(array)
+    indices = encoded.indices.fill_null(0).to_numpy()
+    return _bytes_hashes(encoded.dictionary, column)[:, indices]
 
 
 def _fixed_words(array: pa.Array) -> np.ndarray:
