@@ -6,6 +6,7 @@ fresh processes run (order swapped every pair, so drift hits both sides alike):
          staged rows and quarantine Parquet): the clean step's whole work;
   floor: DuckDB, per file, `COPY (SELECT DISTINCT * FROM read_csv(file)) TO '...' (FORMAT parquet)`
          with its own type detection and both cores.
+Both sides load their libraries before the clock starts (`import duckdb`; pyarrow's lazy imports).
 It prints per table and in total the median wall time of each side and their ratio, each side's
 peak RSS (getrusage of its process), the scale-10/scale-1 time ratio per table (linearity), and the
 peak RSS of geolocation alone at scale 10 (the landing Lambda's largest file).
@@ -35,9 +36,14 @@ TARGET_RATIO, TARGET_PEAK_MIB, TARGET_LINEAR, LAMBDA_MIB = 2.0, 600, 11.0, 1024
 
 def clean_files(folder: Path, tables: list[str]) -> dict[str, float]:
     """Child process: stage every file of the dataset; seconds per table."""
+    import pyarrow as pa
+
     from olist_assets.core.batches import Batch
     from olist_assets.core.staging import stage_batch
 
+    pa.array(
+        [0]
+    )  # pyarrow's lazy imports (pandas, when installed) happen here, like `import duckdb`
     seconds = {}
     for table in tables:
         contract = CONTRACTS[table]

@@ -1,12 +1,13 @@
 """128-bit fingerprints of rows or keys: what deduplication and batch precedence compare.
 
-A fingerprint is two independent 64-bit lanes computed with numpy alone (no pandas, no compiled
-extension beyond numpy and pyarrow, so it runs the same in the Lambda). Per lane, every value is
-cut into little-endian 64-bit words; each word is XORed with a salt naming the lane, the column's
-position in the key and the word's position in the value, then passed through murmur3's 64-bit
-finaliser (a bijection, so two values that differ in one word never cancel); a value's words are
-summed with its byte length, the column hashes are mixed and summed the same way, and the sum is
-mixed once more. Nulls hash to a per-column marker distinct from every value's derivation.
+A fingerprint is two independent 64-bit lanes computed with numpy alone (no pandas, nothing
+compiled beyond numpy and pyarrow, so it runs the same in the Lambda). Per lane, every value is cut
+into little-endian 64-bit words (text zero-padded); each word is XORed with a salt naming the lane,
+the column's position in the key, the word's position in the value and (for text) the value's byte
+length, then passed through murmur3's 64-bit finaliser, a bijection, so two rows that differ in one
+word never cancel. A row's words are summed over its columns and the sum is finalised once more.
+A null and an empty text hash to per-column markers. A text column of few distinct values (a
+sample decides) is hashed once per distinct value: the same numbers, less work.
 
 Values are read in a canonical form, so a fingerprint depends on the values and their kind, not on
 the Arrow width, the chunking, the process or the machine: every integer width hashes as int64,

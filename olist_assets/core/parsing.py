@@ -497,11 +497,11 @@ class _BlockReader:
 
     def _header_repeats(self, strings: list[pa.Array]) -> np.ndarray:
         names = self.contract.source_columns
-        repeated = np.asarray(pc.equal(strings[0], names[0]).fill_null(False), dtype=bool)
+        repeated = _equal_to(strings[0], names[0])
         for values, name in zip(strings[1:], names[1:], strict=True):
             if not repeated.any():
                 break
-            repeated &= np.asarray(pc.equal(values, name).fill_null(False), dtype=bool)
+            repeated &= _equal_to(values, name)
         return repeated
 
 
@@ -525,6 +525,11 @@ def _parse_csv(data: pa.Buffer, width: int, longest: int) -> pa.Table:
             check_utf8=False,
         ),
     )
+
+
+def _equal_to(values: pa.Array, text: str) -> np.ndarray:
+    """Where a string array equals a text, as a numpy mask."""
+    return np.asarray(pc.equal(values, pa.scalar(text, pa.string())).fill_null(False), dtype=bool)
 
 
 def _single_array(column: pa.ChunkedArray) -> pa.Array:

@@ -5,14 +5,15 @@ clean rows with their key fingerprints, its quarantined records with the reason,
 reconcile them (rows read = clean + quarantined + duplicates; blank lines counted apart). Publishing
 it into a table is the table port's job; staging never changes a table.
 
-Two passes, memory bounded by the reader's block and the fingerprints (dedup.py), not the file:
+Two passes, memory bounded by the reader's block and the duplicate judgement (dedup.py), not the
+file:
 1. the reader's typed blocks go to a temporary Arrow IPC file with their key fingerprint (`_key`)
-   and physical line (`_line`); the fingerprints go to the duplicate finder; rejects to a second
-   temporary file;
-2. once the finder has judged every row, the temporary file is streamed into `rows.parquet` less the
-   duplicates and key conflicts, and `quarantine.parquet` gets the rejects and the conflicts merged
-   in line order. Arrow IPC keeps the first pass at memory-copy speed: the rows are encoded as
-   Parquet once, after their fate is known.
+   and physical line (`_line`), their fingerprints to the duplicate finder (on disk), their
+   rejects to a second temporary file;
+2. once the finder has judged every row with one sort, the temporary file is streamed into
+   `rows.parquet` less the duplicates and key conflicts, and `quarantine.parquet` gets the rejects
+   and the conflicts ("first seen on line N") merged in line order. Arrow IPC keeps the first
+   pass at memory-copy speed: the rows are encoded as Parquet once, after their fate is known.
 """
 
 from __future__ import annotations

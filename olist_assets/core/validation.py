@@ -54,7 +54,7 @@ def with_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
 
 def _empty(values: pa.Array) -> np.ndarray:
     """Where a string array holds an empty string (its byte length, read from the offsets)."""
-    return _mask(pc.equal(pc.binary_length(values), 0))
+    return _mask(pc.equal(pc.binary_length(values), pa.scalar(0, pa.int32())))
 
 
 def _convert(column: Column, values: pa.Array):
