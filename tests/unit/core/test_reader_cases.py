@@ -10,7 +10,7 @@ import pytest
 
 from olist_assets.core.batches import Batch
 from olist_assets.core.contracts import CONTRACTS
-from olist_assets.core.parsing import BLOCK_BYTES, SourceFileError
+from olist_assets.core.parsing import BLOCK_BYTES, SourceFileError, count_records
 from olist_assets.core.staging import stage_batch
 from tests.cases.reader_cases import CASES, Refused, assert_outcome, assert_refusal
 
@@ -48,3 +48,11 @@ def test_each_classification_rule_gives_its_outcome_reason_and_line(
     assert_outcome(case, staged.counts.as_dict(), quarantine)
     assert pq.read_metadata(staged.rows).num_rows == staged.counts.clean
     assert staged.size == len(case.content)
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if not isinstance(c.expected, Refused)], ids=lambda c: c.id
+)
+def test_the_landing_count_equals_the_records_the_reader_reads(case):
+    assert count_records(io.BytesIO(case.content), block_bytes=SMALL_BLOCK) == case.expected.read
+    assert count_records(io.BytesIO(case.content)) == case.expected.read
