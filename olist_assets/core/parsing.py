@@ -126,8 +126,8 @@ def read_chunks(
 ) -> Iterator[Chunk]:
     """Yield the file's records as typed chunks of at most `chunk_rows` records.
 
-    With `threads`, the next block is read, parsed and typed in a background thread while the
-    caller works on the current one. Raises EmptyFileError, UndecodableFileError,
+    With `threads`, the next block is read and parsed in a background thread while the current
+    one is typed and handed over. Raises EmptyFileError, UndecodableFileError,
     HeaderMismatchError (SourceFileErrors naming the file and line) for a file that cannot be
     read as this table; the caller discards what it got.
     """
@@ -328,8 +328,8 @@ class _ReadyChunk:
 
 
 class _BlockReader:
-    """One group of records of a block: `prepare` classifies, parses and types them (in the
-    reading thread), `chunk` hands them over and counts them."""
+    """One group of records of a block: `prepare` classifies and parses them (in the reading
+    thread), `chunk` types and counts them (in the caller's)."""
 
     def __init__(self, reader: _FileReader, data: bytes, records: Records, part, line: int):
         self.reader, self.data = reader, data
@@ -348,11 +348,10 @@ class _BlockReader:
         self.blank = self._classify_lines()
         self._check_utf8()
         self.strings = self._arrow_strings()
-        self.rows, self.row_lines = self._typed()
         return self
 
     def chunk(self) -> Chunk:
-        rows, lines = self.rows, self.row_lines
+        rows, lines = self._typed()
         records = self.count - self.blank
         self.reader.records += records
         self.rejects.sort(key=lambda reject: reject.line)
