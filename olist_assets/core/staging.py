@@ -29,6 +29,7 @@ from typing import IO
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from olist_assets.core.batches import Batch
@@ -37,6 +38,7 @@ from olist_assets.core.dedup import CONFLICT, KEEP, DuplicateFinder, Verdicts
 from olist_assets.core.fingerprints import ARROW_FINGERPRINT, key_and_row_fingerprints, to_arrow
 from olist_assets.core.hashing import HashingReader
 from olist_assets.core.parsing import BLOCK_BYTES, DEFAULT_CHUNK_ROWS, Chunk, Reject, read_chunks
+from olist_assets.core.prefetch import prefetched
 
 KEY_COLUMN = "_key"
 LINE_COLUMN = "_line"
@@ -182,39 +184,60 @@ class _FirstPass:
 def _write_rows(
     first_pass: _FirstPass, verdicts: Verdicts, contract: TableContract, path: Path
 ) -> tuple[int, list[Reject]]:
-    """Stream the first pass into the staged Parquet, less the rows the verdicts drop."""
-    holders = np.unique(verdicts.first_holders)
-    holder_lines = np.zeros(len(holders), np.int64)
-    conflicts: list[Reject] = []
-    schema, clean, offset = staged_schema(contract), 0, 0
-    with (
-        pa.ipc.open_file(pa.OSFile(str(first_pass.rows_path))) as source,
-        pq.ParquetWriter(path, schema, use_dictionary=_dictionary_columns(schema)) as out,
-    ):
-        for index in range(source.num_record_batches):
-            rows = source.get_batch(index)
-            status = verdicts.status[offset : offset + rows.num_rows]
-            lines = rows.column(LINE_COLUMN).to_numpy()
-            inside = (holders >= offset) & (holders < offset + rows.num_rows)
-            holder_lines[inside] = lines[holders[inside] - offset]
-            for i in np.flatnonzero(status == CONFLICT):
-                first = verdicts.first_holders[np.searchsorted(verdicts.conflicts, offset + i)]
-                first_line = int(holder_lines[np.searchsorted(holders, first)])
-                conflicts.append(_conflict(contract, rows, int(i), int(lines[i]), first_line))
-            keep = status == KEEP
-            kept = rows if keep.all() else rows.filter(pa.array(keep))
-            out.write_table(pa.Table.from_batches([kept]).select(schema.names))
-            clean += kept.num_rows
-            offset += rows.num_rows
-        if not source.num_record_batches:
-            out.write_table(schema.empty_table())
+    """Stream the first pass into the staged Parquet, less the rows the verdicts drop; the next
+    batch is read and filtered in a background thread while this one is encoded."""
+    schema, clean, conflicts = staged_schema(contract), 0, []
+    with pa.ipc.open_file(pa.OSFile(str(first_pass.rows_path))) as source:
+        sample = source.get_batch(0) if source.num_record_batches else None
+        with pq.ParquetWriter(
+            path, schema, use_dictionary=_dictionary_columns(schema, sample)
+        ) as out:
+            for kept in prefetched(_kept_batches(source, verdicts, contract, conflicts)):
+                out.write_table(pa.Table.from_batches([kept]).select(schema.names))
+                clean += kept.num_rows
+            if not clean:
+                out.write_table(schema.empty_table())
     return clean, conflicts
 
 
-def _dictionary_columns(schema: pa.Schema) -> list[str]:
-    """Dictionary-encode the text columns only: numbers, timestamps and fingerprints are mostly
-    distinct, and building a dictionary that Parquet then abandons costs a third of the write."""
-    return [f.name for f in schema if pa.types.is_string(f.type)]
+def _kept_batches(
+    source: pa.ipc.RecordBatchFileReader,
+    verdicts: Verdicts,
+    contract: TableContract,
+    conflicts: list[Reject],
+) -> Iterator[pa.RecordBatch]:
+    """Each first-pass batch less its duplicates and conflicts; the conflicts, with the line of
+    the row that first held their key, are appended to `conflicts` in line order."""
+    holders = np.unique(verdicts.first_holders)
+    holder_lines = np.zeros(len(holders), np.int64)
+    offset = 0
+    for index in range(source.num_record_batches):
+        rows = source.get_batch(index)
+        status = verdicts.status[offset : offset + rows.num_rows]
+        lines = rows.column(LINE_COLUMN).to_numpy()
+        inside = (holders >= offset) & (holders < offset + rows.num_rows)
+        holder_lines[inside] = lines[holders[inside] - offset]
+        for i in np.flatnonzero(status == CONFLICT):
+            holder = verdicts.first_holders[np.searchsorted(verdicts.conflicts, offset + i)]
+            first_line = int(holder_lines[np.searchsorted(holders, holder)])
+            conflicts.append(_conflict(contract, rows, int(i), int(lines[i]), first_line))
+        keep = status == KEEP
+        yield rows if keep.all() else rows.filter(pa.array(keep))
+        offset += rows.num_rows
+
+
+def _dictionary_columns(schema: pa.Schema, first: pa.RecordBatch | None) -> list[str]:
+    """Dictionary-encode the text columns that repeat (in the first block, at most one distinct
+    value in two rows): for ids, numbers, timestamps and fingerprints, building a dictionary that
+    Parquet then abandons costs up to a third of the write."""
+    if first is None or not first.num_rows:
+        return []
+    return [
+        field.name
+        for field in schema
+        if pa.types.is_string(field.type)
+        and 2 * pc.count_distinct(first.column(field.name)).as_py() <= first.num_rows
+    ]
 
 
 def _conflict(contract, rows: pa.RecordBatch, i: int, line: int, first_line: int) -> Reject:
