@@ -403,10 +403,15 @@ class _BlockReader:
         return int(blank.sum())
 
     def _check_field_lengths(self, i: int) -> None:
-        csv.field_size_limit(2**31 - 1)
-        values = next(csv.reader([self.text(i)], strict=False), [])
+        """Split a record longer than the limit into its values and quarantine it when one of
+        them is (Python's csv, its own field limit lifted for this call only)."""
+        previous = csv.field_size_limit(2**31 - 1)
+        try:
+            values = next(csv.reader([self.text(i)], strict=False), [])
+        finally:
+            csv.field_size_limit(previous)
         for name, value in zip(self.contract.source_columns, values, strict=False):
-            size = len(value.encode("utf-8", "surrogateescape"))
+            size = len(value.encode("utf-8"))
             if size > MAX_FIELD_BYTES:
                 limit = f"{MAX_FIELD_BYTES:,}"
                 self.reject(
