@@ -3,7 +3,7 @@ follow the block size and the duplicate judgement, not the file.
 
 The files come from the project's generator, so they carry the real shapes and duplicate rates
 (geolocation: about 26% exact duplicate rows). Each run is a fresh process reporting its peak RSS
-(getrusage) and the part above its imports:
+(VmHWM) and the part above its imports:
   clean: `stage_batch` on the file (the clean step's whole work);
   floor: DuckDB, `COPY (SELECT DISTINCT * FROM read_csv(file)) TO '...' (FORMAT parquet)`.
 
@@ -14,20 +14,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from peak_memory import peak_rss_mib
+
 from olist_assets.core.contracts import CONTRACTS
 
 SCALES = (1, 10)
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def clean_once(csv_path: Path, table: str) -> dict:
@@ -38,7 +35,7 @@ def clean_once(csv_path: Path, table: str) -> dict:
     from olist_assets.core.staging import stage_batch
 
     pa.array([0])
-    imports = peak_mib()
+    imports = peak_rss_mib()
     contract = CONTRACTS[table]
     with tempfile.TemporaryDirectory(prefix="olist-bench-memory-") as out:
         started = time.perf_counter()
@@ -50,8 +47,8 @@ def clean_once(csv_path: Path, table: str) -> dict:
         "rows": counts.read,
         "duplicate": counts.duplicate,
         "seconds": seconds,
-        "peak_mib": peak_mib(),
-        "above_imports_mib": peak_mib() - imports,
+        "peak_mib": peak_rss_mib(),
+        "above_imports_mib": peak_rss_mib() - imports,
     }
 
 
@@ -59,7 +56,7 @@ def floor_once(csv_path: Path, table: str) -> dict:
     """Child process: DuckDB reads, deduplicates and writes the file; peak RSS."""
     import duckdb
 
-    imports = peak_mib()
+    imports = peak_rss_mib()
     with tempfile.TemporaryDirectory(prefix="olist-bench-memory-") as out:
         started = time.perf_counter()
         connection = duckdb.connect()
@@ -69,7 +66,11 @@ def floor_once(csv_path: Path, table: str) -> dict:
         )
         connection.close()
         seconds = time.perf_counter() - started
-    return {"seconds": seconds, "peak_mib": peak_mib(), "above_imports_mib": peak_mib() - imports}
+    return {
+        "seconds": seconds,
+        "peak_mib": peak_rss_mib(),
+        "above_imports_mib": peak_rss_mib() - imports,
+    }
 
 
 def measure(side: str, csv_path: Path, table: str) -> dict:
@@ -82,12 +83,13 @@ def measure(side: str, csv_path: Path, table: str) -> dict:
 
 
 def dataset(root: Path, scale: int) -> Path:
-    from olist_assets.generator.dataset import generate_dataset
-
     folder = root / f"scale-{scale:g}"
     if not (folder / CONTRACTS["geolocation"].file_name).exists():
         started = time.perf_counter()
-        generate_dataset(folder, scale=scale, seed=42)
+        command = [sys.executable, "-m", "olist_assets.cli.main", "generate", "--scale", str(scale)]
+        subprocess.run(
+            [*command, "--seed", "42", "--out", str(folder)], check=True, stdout=subprocess.DEVNULL
+        )
         print(f"generated scale {scale:g} in {time.perf_counter() - started:.1f}s (not timed)")
     return folder
 
