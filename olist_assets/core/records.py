@@ -118,6 +118,8 @@ def _line_ends(buffer: np.ndarray, at_end: bool) -> np.ndarray:
     lone = (following != LF) & (cr + 1 < len(buffer))
     if at_end:
         lone |= cr + 1 == len(buffer)
+    if not lone.any():
+        return lf
     return np.union1d(lf, cr[lone])
 
 
