@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from peak_memory import peak_rss_mib
+from support import generated_dataset, peak_rss_mib
 
 from olist_assets.core.contracts import CONTRACTS
 
@@ -145,24 +145,11 @@ def main() -> None:
         root = args.data or Path(scratch)
         results = {}
         for scale, pairs in zip(args.scales, args.pairs, strict=False):
-            folder = dataset(root, scale)
+            folder = generated_dataset(root, scale)
             results[scale] = report_scale(scale, measure(folder, pairs, args.tables), args.tables)
         report_linearity(results, args.tables)
         if 10 in results and "geolocation" in args.tables:
-            report_geolocation(dataset(root, 10))
-
-
-def dataset(root: Path, scale: float) -> Path:
-    """The generated dataset of a scale under root (generated once, not timed)."""
-    folder = root / f"scale-{scale:g}"
-    if not (folder / CONTRACTS["geolocation"].file_name).exists():
-        started = time.perf_counter()
-        command = [sys.executable, "-m", "olist_assets.cli.main", "generate", "--scale", str(scale)]
-        subprocess.run(
-            [*command, "--seed", "42", "--out", str(folder)], check=True, stdout=subprocess.DEVNULL
-        )
-        print(f"generated scale {scale:g} in {time.perf_counter() - started:.1f}s (not timed)")
-    return folder
+            report_geolocation(generated_dataset(root, 10))
 
 
 def report_linearity(results: dict, tables: list[str]) -> None:

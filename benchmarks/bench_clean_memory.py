@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from peak_memory import peak_rss_mib
+from support import generated_dataset, peak_rss_mib
 
 from olist_assets.core.contracts import CONTRACTS
 
@@ -82,18 +82,6 @@ def measure(side: str, csv_path: Path, table: str) -> dict:
     return json.loads(result.stdout.splitlines()[-1])
 
 
-def dataset(root: Path, scale: int) -> Path:
-    folder = root / f"scale-{scale:g}"
-    if not (folder / CONTRACTS["geolocation"].file_name).exists():
-        started = time.perf_counter()
-        command = [sys.executable, "-m", "olist_assets.cli.main", "generate", "--scale", str(scale)]
-        subprocess.run(
-            [*command, "--seed", "42", "--out", str(folder)], check=True, stdout=subprocess.DEVNULL
-        )
-        print(f"generated scale {scale:g} in {time.perf_counter() - started:.1f}s (not timed)")
-    return folder
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tables", nargs="+", default=["geolocation", "orders"])
@@ -107,7 +95,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="olist-bench-data-") as scratch:
         root = args.data or Path(scratch)
-        folders = {scale: dataset(root, scale) for scale in SCALES}
+        folders = {scale: generated_dataset(root, scale) for scale in SCALES}
         for table in args.tables:
             runs = {}
             for scale in SCALES:
