@@ -100,6 +100,26 @@ def _keyless_verdicts(lane) -> Verdicts:
 
 
 def _keyed_verdicts(key_hi, key_lo, row_hi, row_lo) -> Verdicts:
+    """One sort on the key's first lane finds the rows whose key may repeat (in a clean file,
+    none); only those are judged in detail, in file order, then mapped back."""
+    order = np.argsort(key_hi)
+    same = _equal_neighbours(order, key_hi)
+    status = np.zeros(len(key_hi), np.uint8)
+    if not same.any():
+        empty = np.empty(0, np.int64)
+        return Verdicts(status, empty, empty)
+    member = np.zeros(len(order), bool)
+    member[1:] |= same
+    member[:-1] |= same
+    rows = np.sort(order[member])
+    judged = _judge_keyed(key_hi[rows], key_lo[rows], row_hi[rows], row_lo[rows])
+    status[rows] = judged.status
+    return Verdicts(status, rows[judged.conflicts], rows[judged.first_holders])
+
+
+def _judge_keyed(key_hi, key_lo, row_hi, row_lo) -> Verdicts:
+    """Per row (in file order): the first row of each key is kept, later exact copies of any row
+    are duplicates, later different rows with the key are conflicts."""
     order = np.lexsort((row_hi, key_hi))
     same_key = _equal_neighbours(order, key_hi)
     same_row = same_key & _equal_neighbours(order, row_hi)

@@ -190,7 +190,11 @@ def _write_rows(
     with pa.ipc.open_file(pa.OSFile(str(first_pass.rows_path))) as source:
         sample = source.get_batch(0) if source.num_record_batches else None
         with pq.ParquetWriter(
-            path, schema, use_dictionary=_dictionary_columns(schema, sample)
+            path,
+            schema,
+            use_dictionary=_dictionary_columns(schema, sample),
+            compression={name: "NONE" if name == KEY_COLUMN else "SNAPPY" for name in schema.names},
+            write_statistics=[name for name in schema.names if name != KEY_COLUMN],
         ) as out:
             for kept in prefetched(_kept_batches(source, verdicts, contract, conflicts)):
                 out.write_table(pa.Table.from_batches([kept]).select(schema.names))
