@@ -58,7 +58,12 @@ deploy-local: $(STAMP)  ## rehearse the deployment on a local moto server, land 
 	bash infrastructure/deploy_local.sh
 
 bench: $(STAMP)  ## every benchmark, each printing its figures and the ratio to its baseline
-	for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \
+	for script in benchmarks/bench_*.py; do \
+		echo "== $$script"; \
+		case $$script in *bench_clean*) args="--data $$data";; *) args="";; esac; \
+		$(BIN)/python $$script $$args || exit 1; \
+	done
 
 clean-data:
 	rm -rf data .dagster_home

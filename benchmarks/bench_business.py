@@ -4,8 +4,10 @@ Generates an Olist-shaped dataset (scale 1 is real-sized), lands and cleans it o
 temporary local lake, then in this one process times N alternating runs of each and keeps the best:
   engine: DuckDBEngine.build_table for every table in stage order (views over the lake, Parquet
           written and published through the store, views re-attached);
-  direct: a bare DuckDB connection with views over the same clean Parquet, each table's SQL run as
-          CREATE TABLE in memory (no Parquet written): the engine's floor.
+  direct: a bare DuckDB connection with views over the same clean Parquet, each table's SQL written
+          with the engine's own `COPY (...) TO ... (FORMAT parquet, COMPRESSION zstd)` to a local
+          folder and read back by a view for the tables that depend on it: the engine's floor
+          (the same Parquet work, none of the store, publishing or bookkeeping).
 
     .venv/bin/python benchmarks/bench_business.py [--scale 1] [--runs 3]
 """
@@ -59,16 +61,25 @@ def engine_build(store: LocalStore) -> float:
 
 
 def direct_build(store: LocalStore) -> float:
-    started = time.perf_counter()
-    connection = duckdb.connect()
-    connection.execute("CREATE SCHEMA clean; CREATE SCHEMA business")
-    for table in CONTRACTS:
-        files = f"{store.root}/{lake.table_prefix(lake.CLEAN, table)}*.parquet"
-        connection.execute(f"CREATE VIEW clean.{table} AS SELECT * FROM read_parquet('{files}')")
-    for name in ordered_tables():
-        connection.execute(f"CREATE TABLE business.{name} AS {sql_for(name)}")
-    connection.close()
-    return time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="olist-bench-direct-") as out:
+        started = time.perf_counter()
+        connection = duckdb.connect()
+        connection.execute("CREATE SCHEMA clean; CREATE SCHEMA business")
+        for table in CONTRACTS:
+            files = f"{store.root}/{lake.table_prefix(lake.CLEAN, table)}*.parquet"
+            connection.execute(
+                f"CREATE VIEW clean.{table} AS SELECT * FROM read_parquet('{files}')"
+            )
+        for name in ordered_tables():
+            path = f"{out}/{name}.parquet"
+            connection.execute(
+                f"COPY ({sql_for(name)}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)"
+            )
+            connection.execute(
+                f"CREATE VIEW business.{name} AS SELECT * FROM read_parquet('{path}')"
+            )
+        connection.close()
+        return time.perf_counter() - started
 
 
 def main() -> None:
@@ -82,7 +93,7 @@ def main() -> None:
     engine, direct = (min(column) for column in zip(*timings, strict=True))
     print(f"business build, {len(ordered_tables())} tables, best of {args.runs} alternating runs:")
     print(f"  DuckDBEngine (Parquet published in the lake): {engine:.2f}s")
-    print(f"  same SQL directly in DuckDB (in memory):      {direct:.2f}s")
+    print(f"  same SQL and Parquet directly in DuckDB:      {direct:.2f}s")
     print(f"  ratio engine / direct: {engine / direct:.2f}x")
 
 

@@ -18,6 +18,13 @@ class HashingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def read(self, size: int = -1) -> bytes:
+        """Up to `size` bytes (all that is left when -1), hashed on the way, without a copy."""
+        data = self._stream.read(size) if size is not None and size >= 0 else self._stream.read()
+        self._hash.update(data)
+        self.size += len(data)
+        return data
+
     def readinto(self, buffer) -> int:
         data = self._stream.read(len(buffer))
         self._hash.update(data)

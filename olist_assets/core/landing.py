@@ -9,6 +9,7 @@ overwrites an accepted copy. Which keys are batches, and which batch keeps a con
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from olist_assets.core.hashing import file_sha256
 from olist_assets.core.ledger import Rejection
 from olist_assets.core.parsing import SourceFileError, check_source
 from olist_assets.core.storage import ObjectInfo, OutsideStoreError, Store
+
+LANDED = f"{lake.RUNS}/local-landing.json"
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,8 @@ class Survey:
 
 @dataclass(frozen=True)
 class LandedFile:
-    """A source file as it now sits in raw/: `changed` is False when identical bytes were already there."""
+    """A source file as it now sits in raw/: `changed` is False when identical bytes were already
+    there. `etag` is the source's ETag (S3) or size-and-modification-time tag (local) as seen."""
 
     key: str
     source_key: str
@@ -40,6 +44,7 @@ class LandedFile:
     sha256: str
     records: int
     changed: bool
+    etag: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,9 +100,20 @@ def plan_landing(source: Store, target: Store) -> Survey:
 
 
 def land_table(source: Store, target: Store, table: str) -> TableLanding:
-    """Land one table's admitted files from `source` into `target`'s raw zone; report the rest."""
+    """Land one table's admitted files from `source` into `target`'s raw zone; report the rest.
+
+    A file whose size and ETag (S3) or modification time (local) are those it had when it was last
+    landed is not read again (`target`'s LANDED record keeps them); any other is read and hashed:
+    the content, not the metadata, decides what changed.
+    """
     plan = plan_landing(source, target)
-    outcomes = [land_batch(source, a, target) for a in plan.admitted if a.batch.table == table]
+    seen = _landed(target)
+    outcomes = [
+        land_batch(source, a, target, seen.get(a.key))
+        for a in plan.admitted
+        if a.batch.table == table
+    ]
+    _remember(target, [o for o in outcomes if isinstance(o, LandedFile)])
     refused = [r for r in plan.rejected if r.table == table]
     held = [a.batch.key for a in raw_zone(target).admitted if a.batch.table == table]
     return TableLanding(
@@ -110,14 +126,22 @@ def land_table(source: Store, target: Store, table: str) -> TableLanding:
     )
 
 
-def land_batch(source: Store, arrival: Arrival, target: Store) -> LandedFile | Rejection:
+def land_batch(
+    source: Store, arrival: Arrival, target: Store, seen: dict | None = None
+) -> LandedFile | Rejection:
     """Copy one admitted file to raw/<its key> unless the same bytes are there already.
 
     The file is first read the way the clean step reads it (`check_source`): one it could not read
-    (or a link out of the landing folder) is a Rejection and replaces nothing.
+    (or a link out of the landing folder) is a Rejection and replaces nothing. A file
+    `unchanged_since` the version `seen` at its last landing is not read at all.
     """
     key, raw_key = arrival.key, lake.raw_key(arrival.key)
     contract = CONTRACTS[arrival.batch.table]
+    info = source.info(key)
+    if info is not None and unchanged_since(info, seen) and target.info(raw_key) is not None:
+        return LandedFile(
+            raw_key, key, info.size, seen["sha256"], seen["records"], False, info.etag
+        )
     sha256 = None
     try:
         with source.local_copy(key) as path:
@@ -131,7 +155,35 @@ def land_batch(source: Store, arrival: Arrival, target: Store) -> LandedFile | R
     except (SourceFileError, OutsideStoreError) as error:
         reason = error.detail if isinstance(error, SourceFileError) else str(error)
         return Rejection(key, reason, contract.name, arrival.at.isoformat(), sha256)
-    return LandedFile(raw_key, key, size, sha256, records, changed)
+    return LandedFile(raw_key, key, size, sha256, records, changed, info.etag if info else "")
+
+
+def unchanged_since(info: ObjectInfo, seen: dict | None) -> bool:
+    """Whether a file is the version recorded: the same size and the same ETag (S3) or
+    size-and-modification-time tag (a local store's)."""
+    return seen is not None and (info.size, info.etag) == (seen["size"], seen["etag"])
+
+
+def _landed(target: Store) -> dict[str, dict]:
+    """What was landed, by landing key: size, ETag, sha256 and records as seen then."""
+    if target.info(LANDED) is None:
+        return {}
+    return json.loads(target.read_bytes(LANDED))
+
+
+def _remember(target: Store, landed: list[LandedFile]) -> None:
+    """Add this landing's files to the LANDED record (a cache: losing it only costs a re-read)."""
+    if not landed:
+        return
+    known = _landed(target)
+    for item in landed:
+        known[item.source_key] = {
+            "size": item.size,
+            "etag": item.etag,
+            "sha256": item.sha256,
+            "records": item.records,
+        }
+    target.write_bytes(LANDED, json.dumps(known, sort_keys=True).encode())
 
 
 def _differs(target: Store, key: str, size: int, sha256: str) -> bool:

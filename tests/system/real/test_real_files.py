@@ -112,9 +112,7 @@ def test_translation_gives_71_rows_keyed_by_product_category_name(full_lake):
         "product_category_name_english",
         BATCH_COLUMN,
     ]
-    assert set(translation[BATCH_COLUMN].to_pylist()) == {
-        "product_category_name_translation.csv"
-    }
+    assert set(translation[BATCH_COLUMN].to_pylist()) == {"product_category_name_translation.csv"}
 
 
 @pytest.mark.parametrize("file_name", FULL_FILES)

@@ -14,7 +14,16 @@ from olist_assets.settings import LAMBDA_FUNCTIONS
 
 ROOT = Path(__file__).resolve().parents[3]
 CORE_DIR = ROOT / "olist_assets" / "core"
-CORE_BANNED = ("boto3", "botocore", "awswrangler", "pyiceberg", "duckdb", "matplotlib", "dagster")
+CORE_BANNED = (
+    "boto3",
+    "botocore",
+    "awswrangler",
+    "pyiceberg",
+    "duckdb",
+    "matplotlib",
+    "dagster",
+    "pandas",
+)
 HANDLER_BANNED = ("dagster", "duckdb", "matplotlib")
 CORE_MODULES = sorted(
     ".".join(("olist_assets", "core", *path.relative_to(CORE_DIR).with_suffix("").parts))

@@ -73,9 +73,9 @@ def test_a_file_the_clean_step_cannot_read_never_replaces_the_accepted_copy(
         (b"", "the file is empty"),
         ("\ufeff".encode(), "the file is empty"),
         (b'"seller_id","seller_zip_code_prefix","seller_city","seller_state"\n"a","1",s\xe3o,SP\n',
-         "line 2, column 10: not valid UTF-8"),
-        (b'"seller_id","seller_zip_code_prefix","seller_city","seller_state"\n"a\n',
-         "line 2: unreadable CSV: unexpected end of data"),
+         "not UTF-8 throughout: 1 of 1 records hold bytes that are not UTF-8, the first on line 2"),
+        ('"seller_id","seller_zip_code_prefix","seller_city","seller_state"\n'.encode("utf-16"),
+         "not UTF-8: line 1 starts with a UTF-16 byte order mark"),
     ],
 )  # fmt: skip
 def test_an_unreadable_new_file_is_rejected_naming_where_and_never_enters_raw(
@@ -99,7 +99,7 @@ def test_refused_names_and_collisions_never_enter_raw(landing, lake, olist_csv) 
 
     result = land_table(landing, lake, "sellers")
 
-    assert [info.key for info in lake.list("")] == [f"raw/{SELLERS}"]
+    assert [info.key for info in lake.list("raw/")] == [f"raw/{SELLERS}"]
     assert sorted(r.key for r in result.rejected) == [
         "olist_sellers_dataset.CSV",
         f"zz_backup/{SELLERS}",
