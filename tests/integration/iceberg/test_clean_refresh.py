@@ -72,9 +72,9 @@ def test_row_rejects_are_quarantined_with_file_line_raw_text_and_reason(
     assert {r["source_file"] for r in rejected} == {key}
     assert {r[BATCH_COLUMN] for r in rejected} == {entry.key}
     assert rejected[0]["reason"] == "review_score: '7' is not an integer within [1, 5]"
-    assert rejected[0]["raw_record"] == review(B, score="7").replace('"', "")
+    assert rejected[0]["raw_record"] == review(B, score="7")
     assert rejected[1]["reason"] == "expected 7 fields, found 3"
-    assert rejected[1]["raw_record"] == f"{C},{ORDER},5"
+    assert rejected[1]["raw_record"] == f'"{C}","{ORDER}",5'
     assert rejected[2]["reason"] == "review_creation_date: missing required value"
     assert (entry.rows_read, entry.rows_clean, entry.rows_quarantined) == (5, 2, 3)
     assert entry.balanced

@@ -67,7 +67,7 @@ def test_sensors_jobs_and_schedule_start_as_documented(dagster_ui: DagsterUI) ->
         "olist_automation_sensor": "RUNNING",
         "production_runs_sensor": "STOPPED",
     }
-    assert schedules == {"daily_full_refresh": "STOPPED"}
+    assert schedules == {"daily_full_refresh": "STOPPED", "nightly_table_maintenance": "RUNNING"}
     assert {"full_refresh", "business_refresh"} <= {job["name"] for job in repository["jobs"]}
 
 

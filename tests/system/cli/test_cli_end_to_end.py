@@ -108,15 +108,17 @@ def test_a_bad_file_replacing_a_good_one_is_refused_and_the_table_keeps_the_good
     capsys.readouterr()
     sellers = source / CONTRACTS["sellers"].file_name
     good = sellers.read_bytes()
-    sellers.write_bytes(good.replace(b"sao paulo", b"s\xe3o paulo", 1))
-    bad_line = good[: good.index(b"sao paulo")].count(b"\n") + 1
+    resaved = good.replace(b"sao paulo", "são paulo".encode("latin-1"))  # a spreadsheet's re-save
+    sellers.write_bytes(resaved)
+    first_accent = next(i for i, line in enumerate(resaved.splitlines(), 1) if not line.isascii())
 
     codes = [main(["run", "--source", str(source), "--lake", str(lake)]) for _ in range(2)]
 
     out = capsys.readouterr().out
     assert codes == [0, 0]
     assert (lake / "raw" / sellers.name).read_bytes() == good
-    assert out.count(f"  {sellers}\n      line {bad_line}, column ") == 2
+    assert out.count(f"  {sellers}\n      not UTF-8 throughout: ") == 2
+    assert f"the first on line {first_accent}; it looks Windows-1252" in out
     assert out.count("Result:    OK, 1 file refused (see above)") == 2
     assert "warn raw/sellers files_accepted: 1 file refused (olist_sellers_dataset.csv)" in out
     tables = open_tables(str(lake), os.environ)
@@ -124,16 +126,14 @@ def test_a_bad_file_replacing_a_good_one_is_refused_and_the_table_keeps_the_good
     assert clean.num_rows == tables.state(CONTRACTS["sellers"]).ledger.rows > 0
 
 
-def test_an_unreadable_raw_file_is_refused_naming_its_line_and_the_table_keeps_its_rows(
+def test_an_unreadable_raw_file_is_refused_naming_its_line_and_column_and_the_table_keeps_its_rows(
     landing: Path, tmp_path: Path, capfd
 ) -> None:
     # Given a raw file that did not come through the landing check (a lake from an older version)
     lake = tmp_path / "lake"
     dropped = lake / "raw" / "olist_sellers_dataset_2018-09.csv"
     dropped.parent.mkdir(parents=True)
-    dropped.write_bytes(
-        b'"seller_id","seller_zip_code_prefix","seller_city","seller_state"\n"a"b\n'
-    )
+    dropped.write_bytes(b'"seller_id","seller_zip","seller_city","seller_state"\n"a","1",x,SP\n')
 
     code = main(["run", "--source", str(landing), "--lake", str(lake)])
     out, err = capfd.readouterr()
@@ -143,7 +143,8 @@ def test_an_unreadable_raw_file_is_refused_naming_its_line_and_the_table_keeps_i
     assert code == verbose == 0
     assert (
         "  raw/olist_sellers_dataset_2018-09.csv\n"
-        "      line 2: unreadable CSV: ',' expected after '\"'\n"
+        "      line 1, column 2: header does not match the contract: missing columns "
+        "['seller_zip_code_prefix']; unexpected columns ['seller_zip']\n"
         f"      replace it, or remove it: olist-lakehouse forget --lake {lake} "
         "raw/olist_sellers_dataset_2018-09.csv"
     ) in out
