@@ -1,18 +1,27 @@
 """Business assets: one per business table, built by its SQL file on DuckDB, with its checks."""
 
+from datetime import timedelta
+
 import dagster as dg
 
-from olist_assets.core.business.engine import BuildResult
-from olist_assets.core.business.headline import headline
+from olist_assets.core.business.docs import table_doc
+from olist_assets.core.business.engine import BuildResult, SqlEngine
+from olist_assets.core.business.headline import HEADLINE_SQL, headline
 from olist_assets.core.business.tables import BUSINESS_TABLES, BusinessTable
 from olist_assets.core.checks.business import BUSINESS_CHECKS, BusinessCheck
 from olist_assets.core.lake import BUSINESS
+from olist_assets.core.versions import business_version
 from olist_assets.defs.clean import clean_key
-from olist_assets.defs.metadata import arrow_schema, check_result, preview
-from olist_assets.defs.resources import LakeResource
-from olist_assets.engines.duckdb_engine import DuckDBEngine
+from olist_assets.defs.metadata import check_result, documented_schema, headline_metadata, preview
+from olist_assets.defs.ownership import owners, tags
+from olist_assets.defs.resources import DuckDBResource
 
 PREVIEW_ROWS = 5
+# What the business expects: tables no older than a day (a warning after 12 hours), whether they
+# follow new files or the nightly schedule. The freshness daemon of `dg dev` evaluates it.
+BUSINESS_FRESHNESS = dg.FreshnessPolicy.time_window(
+    fail_window=timedelta(hours=24), warn_window=timedelta(hours=12)
+)
 
 
 def business_key(name: str) -> dg.AssetKey:
@@ -25,13 +34,17 @@ def build_business_asset(table: BusinessTable) -> dg.AssetsDefinition:
         deps=[clean_key(t) for t in table.reads] + [business_key(t) for t in table.depends_on],
         group_name=BUSINESS,
         kinds={"duckdb", "parquet"},
-        description=table.description,
+        description=table_doc(table.name).description,
+        owners=owners(BUSINESS),
+        tags=tags(BUSINESS, table.name),
+        code_version=business_version(table.sql_file.read_text(encoding="utf-8")),
+        freshness_policy=BUSINESS_FRESHNESS,
         metadata={"grain": ", ".join(table.grain), "sql": f"sql/business/{table.sql_file.name}"},
     )
     def business_table(
-        context: dg.AssetExecutionContext, lake: LakeResource
+        context: dg.AssetExecutionContext, duckdb: DuckDBResource
     ) -> dg.MaterializeResult:
-        engine = DuckDBEngine(lake.store())
+        engine = duckdb.engine()
         result = engine.build_table(table.name)
         context.log.info(f"{table.name}: {result.rows} rows in {result.seconds:.2f}s")
         return dg.MaterializeResult(metadata=_metadata(engine, table, result))
@@ -39,26 +52,20 @@ def build_business_asset(table: BusinessTable) -> dg.AssetsDefinition:
     return business_table
 
 
-def _metadata(engine: DuckDBEngine, table: BusinessTable, result: BuildResult) -> dict:
+def _metadata(engine: SqlEngine, table: BusinessTable, result: BuildResult) -> dict:
     order = ", ".join(table.grain)
     sample = engine.query(
         f"SELECT * FROM business.{table.name} ORDER BY {order} LIMIT {PREVIEW_ROWS}"
     )
     metadata = {
         "dagster/row_count": result.rows,
-        "dagster/column_schema": arrow_schema(sample.schema),
+        "dagster/column_schema": documented_schema(sample.schema, table_doc(table.name)),
         "preview": preview(sample, PREVIEW_ROWS),
         "location": dg.MetadataValue.path(result.location),
         "build_seconds": round(result.seconds, 3),
     }
     if table.name == "fact_orders":
-        figures = headline(engine)
-        metadata |= {
-            "orders": figures.orders,
-            "gmv": float(figures.gmv),
-            "revenue": float(figures.revenue),
-            "on_time_rate": figures.on_time_rate,
-        }
+        metadata |= headline_metadata(headline(engine.query(HEADLINE_SQL)))
     return metadata
 
 
@@ -69,8 +76,8 @@ def build_business_check(check: BusinessCheck) -> dg.AssetChecksDefinition:
         blocking=check.blocking,
         description=check.description,
     )
-    def business_check(lake: LakeResource) -> dg.AssetCheckResult:
-        return check_result(check.evaluate(DuckDBEngine(lake.store())))
+    def business_check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+        return check_result(check.evaluate(duckdb.engine()))
 
     return business_check
 

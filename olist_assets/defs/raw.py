@@ -5,6 +5,8 @@ import dagster as dg
 from olist_assets.core.contracts import CONTRACTS, TableContract
 from olist_assets.core.lake import RAW, table_prefix
 from olist_assets.core.landing import land_file, source_files
+from olist_assets.core.versions import raw_version
+from olist_assets.defs.ownership import owners, tags
 from olist_assets.defs.resources import LakeResource, LandingResource
 
 
@@ -18,6 +20,9 @@ def build_raw_asset(contract: TableContract) -> dg.AssetsDefinition:
         group_name=RAW,
         kinds={"csv"},
         description=f"{contract.file_name} (and dated drops) landed byte for byte into raw/.",
+        owners=owners(RAW),
+        tags=tags(RAW, contract.name),
+        code_version=raw_version(contract),
     )
     def raw_table(
         context: dg.AssetExecutionContext, lake: LakeResource, landing: LandingResource

@@ -1,9 +1,17 @@
-"""Dagster resources: where the lake and the landing folder are, bound to environment settings."""
+"""Dagster resources: where the lake and the landing folder are, and the SQL engine over the lake."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import dagster as dg
+from pydantic import PrivateAttr
 
 from olist_assets.core.storage import Store
 from olist_assets.stores.locations import open_store
+
+if TYPE_CHECKING:
+    from olist_assets.engines.duckdb_engine import DuckDBEngine
 
 
 class LakeResource(dg.ConfigurableResource):
@@ -22,3 +30,40 @@ class LandingResource(dg.ConfigurableResource):
 
     def store(self) -> Store:
         return open_store(self.url)
+
+
+class DuckDBResource(dg.ConfigurableResource):
+    """The business SQL engine: an in-process DuckDB over the lake, one connection per run.
+
+    The engine is opened when a run (or a step process) starts and closed when it ends, failed or
+    not; every business asset and check of the run shares it.
+    """
+
+    lake: LakeResource
+    _engine: DuckDBEngine | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        from olist_assets.engines.duckdb_engine import DuckDBEngine
+
+        self._engine = DuckDBEngine(self.lake.store())
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+    def engine(self) -> DuckDBEngine:
+        """The run's engine; RuntimeError outside a run (the resource was never set up)."""
+        if self._engine is None:
+            raise RuntimeError("DuckDBResource.engine() is only available while a run executes")
+        return self._engine
+
+
+def lake_resources(lake_url: str | dg.EnvVar, landing_url: str | dg.EnvVar) -> dict:
+    """The resources every asset, check and sensor uses, for one lake and one landing location."""
+    lake = LakeResource(url=lake_url)
+    return {
+        "lake": lake,
+        "landing": LandingResource(url=landing_url),
+        "duckdb": DuckDBResource(lake=lake),
+    }

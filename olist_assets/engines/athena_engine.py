@@ -24,8 +24,9 @@ import boto3
 import pyarrow as pa
 
 from olist_assets.core import lake
+from olist_assets.core.business.docs import table_doc, with_comments
 from olist_assets.core.business.engine import BuildResult
-from olist_assets.core.business.tables import BUSINESS_TABLES, qualify_schemas, sql_for
+from olist_assets.core.business.tables import qualify_schemas, sql_for
 from olist_assets.core.storage import Store
 
 GLUE_TABLE_FIELDS = ("StorageDescriptor", "PartitionKeys", "TableType", "Parameters")
@@ -122,11 +123,18 @@ class AthenaEngine:
         return int(athena.get_query_results(QueryExecutionId=query_id, MaxResults=1)["UpdateCount"])
 
     def _switch(self, name: str, staging: str) -> None:
-        """Point the published table at the staging table's columns and location, drop the staging."""
+        """Point the published table at the staging table's columns (with their documented comments)
+        and location, drop the staging."""
         glue = self.session.client("glue")
         staged = glue.get_table(DatabaseName=self.business_database, Name=staging)["Table"]
         table_input = {field: staged[field] for field in GLUE_TABLE_FIELDS if field in staged}
-        table_input |= {"Name": name, "Description": BUSINESS_TABLES[name].description}
+        doc = table_doc(name)
+        descriptor = table_input["StorageDescriptor"]
+        table_input["StorageDescriptor"] = {
+            **descriptor,
+            "Columns": with_comments(descriptor["Columns"], doc),
+        }
+        table_input |= {"Name": name, "Description": doc.description}
         try:
             glue.update_table(DatabaseName=self.business_database, TableInput=table_input)
         except glue.exceptions.EntityNotFoundException:

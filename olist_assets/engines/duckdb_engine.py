@@ -91,9 +91,13 @@ class DuckDBEngine:
             self._attached.clear()
 
     def _require_inputs(self, name: str) -> None:
+        """(Re)attach the tables the SQL reads, as they are now (a connection lives for a whole
+        run, in which their inputs may have been refreshed), and fail naming any missing."""
         table = BUSINESS_TABLES[name]
         wanted = [(lake.CLEAN, t) for t in table.reads]
         wanted += [(lake.BUSINESS, t) for t in table.depends_on]
+        for zone, input_table in wanted:
+            self._attach(self.connection, zone, input_table)
         missing = [f"{zone}.{t}" for zone, t in wanted if (zone, t) not in self._attached]
         if missing:
             raise MissingInputError(

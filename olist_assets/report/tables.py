@@ -1,29 +1,25 @@
-"""The business tables the report reads, only the columns it needs, as pandas frames."""
+"""The business tables the report reads, only the columns it needs, as Arrow tables."""
 
 from __future__ import annotations
 
-import pandas as pd
+import pyarrow as pa
 
 from olist_assets.core import lake
+from olist_assets.core.business.headline import HEADLINE_COLUMNS
 from olist_assets.core.reading import read_table
 from olist_assets.core.storage import Store
 
 REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "fact_orders": (
+        *HEADLINE_COLUMNS,
         "order_id",
-        "customer_unique_id",
-        "order_status",
-        "purchase_month",
-        "items_total",
         "payment_total",
-        "review_score",
-        "is_delivered",
-        "is_late",
         "delay_days",
         "reconciliation_status",
     ),
-    "sales_monthly": ("month", "product_category", "orders", "gmv", "revenue"),
-    "delivery_performance": ("month", "customer_state", "delivered_orders", "late_orders"),
+    "kpi_monthly": ("month", "orders", "gmv"),
+    "sales_monthly": ("product_category", "gmv"),
+    "delivery_performance": ("customer_state", "delivered_orders", "late_orders"),
     "payment_mix": ("month", "payment_type", "payments", "value"),
     "seller_scorecard": (
         "seller_id",
@@ -34,13 +30,18 @@ REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
         "on_time_rate",
     ),
     "customer_rfm": ("customer_unique_id", "segment"),
-    "cohort_retention": ("cohort_month", "months_since_first", "customers", "retention_rate"),
+    "cohort_retention": (
+        "cohort_month",
+        "months_since_first",
+        "cohort_customers",
+        "retention_rate",
+    ),
 }
 
 
-def load_tables(store: Store) -> dict[str, pd.DataFrame]:
+def load_tables(store: Store) -> dict[str, pa.Table]:
     """Each business table the report shows; a missing table raises FileNotFoundError naming it."""
     return {
-        name: read_table(store, lake.business_prefix(name), columns).to_pandas()
+        name: read_table(store, lake.business_prefix(name), columns)
         for name, columns in REPORT_COLUMNS.items()
     }

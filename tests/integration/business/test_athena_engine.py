@@ -24,6 +24,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.moto_api import state_manager
 from sqlglot import exp
 
+from olist_assets.core.business.docs import table_doc
 from olist_assets.core.checks.business import orders_conserved
 from olist_assets.engines.athena_engine import AthenaEngine, EnforcedWorkgroupError
 from olist_assets.stores.s3 import S3Store
@@ -176,6 +177,17 @@ def test_first_build_runs_one_ctas_into_a_new_prefix_and_publishes_the_table(eng
     assert glue_table("fact_orders")["StorageDescriptor"]["Location"] == result.location
     assert business_tables() == {"fact_orders"}
     assert (result.rows, result.location) == (3, f"s3://{BUCKET}/business/fact_orders/run=run1/")
+
+
+def test_the_published_table_carries_the_documented_table_and_column_comments(engine):
+    engine.build_table("fact_orders", run_id="run1")
+
+    published = glue_table("fact_orders")
+    doc = table_doc("fact_orders")
+    assert published["Description"] == doc.description
+    assert published["StorageDescriptor"]["Columns"] == [
+        {"Name": "order_id", "Type": "string", "Comment": doc.columns["order_id"]}
+    ]
 
 
 def test_rebuild_switches_the_table_to_the_new_prefix_then_deletes_the_old(engine):

@@ -7,10 +7,11 @@ from decimal import Decimal
 import dagster as dg
 import pytest
 
+from olist_assets.core.business.docs import table_doc
 from olist_assets.core.business.tables import BUSINESS_TABLES
 from olist_assets.defs.business import business_assets, business_checks, business_key
 from olist_assets.defs.clean import clean_key
-from olist_assets.defs.resources import LakeResource
+from olist_assets.defs.resources import lake_resources
 
 pytestmark = pytest.mark.integration
 
@@ -30,25 +31,29 @@ def test_each_business_asset_depends_on_the_tables_its_sql_reads():
 
 def test_materializing_the_business_group_publishes_tables_metadata_and_passing_checks(tiny_lake):
     # Given the tiny clean layer and the business assets with their checks
-    resources = {"lake": LakeResource(url=str(tiny_lake.root))}
+    resources = lake_resources(str(tiny_lake.root), "landing")
 
     # When they are materialized in one run
     result = dg.materialize(
         [*business_assets, *business_checks], resources=resources, raise_on_error=False
     )
 
-    # Then every table is written with its row count, schema, preview and headline figures
+    # Then every table is written with its row count, documented schema, preview and the headline
+    # figures: 10 sold orders of 12, money exact as text and as a float for the plots
     assert result.success
     metadata = {
         e.asset_key: e.materialization.metadata for e in result.get_asset_materialization_events()
     }
     orders = metadata[business_key("fact_orders")]
     assert orders["dagster/row_count"].value == 12
-    assert orders["orders"].value == 12
-    assert orders["gmv"].value == pytest.approx(930.00)
+    assert (orders["orders"].value, orders["customers"].value) == (10, 7)
+    assert (orders["gmv"].value, orders["gmv_float"].value) == ("930.00", 930.0)
+    assert (orders["revenue"].value, orders["revenue_float"].value) == ("1022.50", 1022.5)
     assert orders["on_time_rate"].value == pytest.approx(6 / 8)
-    schema = orders["dagster/column_schema"].value
-    assert "reconciliation_status" in {c.name for c in schema.columns}
+    assert orders["avg_review"].value == pytest.approx(33 / 8)
+    assert orders["period"].value == "2018-01-01 to 2018-04-01"
+    columns = {c.name: c for c in orders["dagster/column_schema"].value.columns}
+    assert columns["is_sold"].description == table_doc("fact_orders").columns["is_sold"]
     assert "| o05" in orders["preview"].value
     # And every check ran and passed
     evaluations = result.get_asset_check_evaluations()
@@ -66,7 +71,7 @@ def test_a_failing_blocking_check_stops_the_tables_downstream(tiny_lake, write_c
         "payment_value": Decimal("12.34"),
     }
     write_clean({"order_payments": [orphan]}, batch="orphan")
-    resources = {"lake": LakeResource(url=str(tiny_lake.root))}
+    resources = lake_resources(str(tiny_lake.root), "landing")
 
     # When the business group is materialized with its checks
     result = dg.materialize(
