@@ -183,10 +183,11 @@ def reconciliation_chart(exceptions: pd.DataFrame, reconciled: int, total: int) 
     reconciled majority is stated in the title rather than drawn, so the exceptions stay legible."""
     figure = Figure(figsize=(9, max(2.2, 0.45 * len(exceptions) + 1.2)))
     axes = figure.add_subplot()
-    share = reconciled / total if total else 0.0
+    unmatched = total - reconciled
+    share = unmatched / total if total else 0.0
     axes.set_title(
-        f"Orders not reconciled, by status ({reconciled:,} of {total:,} orders, {share:.1%}, "
-        "reconcile)"
+        f"Orders whose payments do not match their items: {unmatched:,} of {total:,} ({share:.1%});"
+        f" the other {reconciled:,} reconcile"
     )
     if exceptions.empty:
         _empty(axes)

@@ -58,8 +58,8 @@ def render_report(store: Store) -> Report:
         _section(
             "Monthly GMV and orders",
             key_chart,
-            "Sold orders are orders not canceled or unavailable (fact_orders.is_sold); GMV is the "
-            "sum of their items' prices. From kpi_monthly, each order counted once.",
+            "From kpi_monthly, each order counted once; GMV is the sum of the sold orders' item "
+            f"prices. Sold (fact_orders.is_sold): {table_doc('fact_orders').columns['is_sold']}",
         ),
         _delivery_section(frames["delivery_performance"]),
         _reviews_section(orders),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import dagster as dg
+import duckdb
 import pytest
 
 from olist_assets.core.business.docs import table_doc
@@ -12,6 +13,7 @@ from olist_assets.core.business.tables import BUSINESS_TABLES
 from olist_assets.defs.business import business_assets, business_checks, business_key
 from olist_assets.defs.clean import clean_key
 from olist_assets.defs.resources import lake_resources
+from olist_assets.engines import duckdb_engine
 
 pytestmark = pytest.mark.integration
 
@@ -83,3 +85,36 @@ def test_a_failing_blocking_check_stops_the_tables_downstream(tiny_lake, write_c
     built = {e.asset_key for e in result.get_asset_materialization_events()}
     assert failed == {"payments_conserved"}
     assert built == {business_key("fact_orders")}
+
+
+def test_a_run_opens_one_duckdb_connection_shared_by_its_assets_and_checks_and_closes_it(
+    tiny_lake, monkeypatch
+):
+    # Given a record of every DuckDB connection the engine opens
+    opened = []
+
+    def connect(*args, **kwargs):
+        connection = real_connect(*args, **kwargs)
+        opened.append(connection)
+        return connection
+
+    real_connect = duckdb_engine.duckdb.connect
+    monkeypatch.setattr(duckdb_engine.duckdb, "connect", connect)
+
+    # When the nine business tables and their checks run in one run
+    result = dg.materialize(
+        [*business_assets, *business_checks], resources=lake_resources(str(tiny_lake.root), "x")
+    )
+
+    # Then they shared one connection, closed when the run ended
+    assert result.success
+    assert len(opened) == 1
+    with pytest.raises(duckdb.ConnectionException):
+        opened[0].execute("SELECT 1")
+
+
+def test_the_engine_is_only_available_inside_a_run(tiny_lake):
+    resource = lake_resources(str(tiny_lake.root), "x")["duckdb"]
+
+    with pytest.raises(RuntimeError, match="only available while a run executes"):
+        resource.engine()
