@@ -1,5 +1,6 @@
 """Business assets: one per business table, built by its SQL file on DuckDB, with its checks."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import dagster as dg
@@ -8,7 +9,7 @@ from olist_assets.core.business.docs import table_doc
 from olist_assets.core.business.engine import BuildResult, SqlEngine
 from olist_assets.core.business.headline import HEADLINE_SQL, headline
 from olist_assets.core.business.tables import BUSINESS_TABLES, BusinessTable
-from olist_assets.core.checks.business import BUSINESS_CHECKS, BusinessCheck
+from olist_assets.core.checks.business import BusinessCheck, checks_for
 from olist_assets.core.lake import BUSINESS
 from olist_assets.core.versions import business_version
 from olist_assets.defs.clean import clean_key
@@ -69,18 +70,31 @@ def _metadata(engine: SqlEngine, table: BusinessTable, result: BuildResult) -> d
     return metadata
 
 
-def build_business_check(check: BusinessCheck) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=business_key(check.table),
-        name=check.name,
-        blocking=check.blocking,
-        description=check.description,
-    )
-    def business_check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
-        return check_result(check.evaluate(duckdb.engine()))
+def build_business_checks(table: str) -> dg.AssetChecksDefinition:
+    """Every check of one business table, run in one step: each is still its own result in the UI,
+    blocking or a warning, but they share one step's overhead (most of a check's time in a run)."""
+    checks: dict[str, BusinessCheck] = {check.name: check for check in checks_for(table)}
+    key = business_key(table)
 
-    return business_check
+    @dg.multi_asset_check(
+        name=f"{table}_checks",
+        specs=[
+            dg.AssetCheckSpec(
+                check.name, asset=key, blocking=check.blocking, description=check.description
+            )
+            for check in checks.values()
+        ],
+        can_subset=True,
+    )
+    def business_table_checks(
+        context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource
+    ) -> Iterator[dg.AssetCheckResult]:
+        selected = {check_key.name for check_key in context.selected_asset_check_keys}
+        for name in [name for name in checks if name in selected]:
+            yield check_result(checks[name].evaluate(duckdb.engine()), asset_key=key)
+
+    return business_table_checks
 
 
 business_assets = [build_business_asset(table) for table in BUSINESS_TABLES.values()]
-business_checks = [build_business_check(check) for check in BUSINESS_CHECKS]
+business_checks = [build_business_checks(table) for table in BUSINESS_TABLES if checks_for(table)]

@@ -76,10 +76,15 @@ def preview(table: pa.Table, rows: int = 5) -> dg.MetadataValue:
     return dg.MetadataValue.md(table.slice(0, rows).to_pandas().to_markdown(index=False))
 
 
-def check_result(outcome: CheckOutcome) -> dg.AssetCheckResult:
-    """A core check outcome as a Dagster check result: blocking failures are errors, others warn."""
+def check_result(
+    outcome: CheckOutcome, asset_key: dg.AssetKey | None = None
+) -> dg.AssetCheckResult:
+    """A core check outcome as a Dagster check result: blocking failures are errors, others warn.
+    `asset_key` names the asset when one step checks several (a multi-asset check)."""
     severity = dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN
     return dg.AssetCheckResult(
+        asset_key=asset_key,
+        check_name=outcome.name if asset_key else None,
         passed=outcome.passed,
         severity=severity,
         description=outcome.description,

@@ -9,7 +9,6 @@ from olist_assets.defs.business import BUSINESS_FRESHNESS
 from olist_assets.defs.metadata import headline_metadata
 from olist_assets.defs.ownership import REPORT, owners, tags
 from olist_assets.defs.resources import LakeResource
-from olist_assets.report.document import REPORT_KEY, data_uri, render_report
 from olist_assets.report.tables import REPORT_COLUMNS
 
 REPORT_ASSET_KEY = dg.AssetKey([REPORT, "olist_report"])
@@ -43,6 +42,9 @@ def report_version() -> str:
 def olist_report(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
     """Monthly GMV, delivery, reviews, payments, top sellers, reconciliation and customers as one
     HTML page."""
+    # matplotlib loads here, not with the code location: no other asset needs it
+    from olist_assets.report.document import REPORT_KEY, data_uri, render_report
+
     store = lake.store()
     report = render_report(store)
     store.write_bytes(REPORT_KEY, report.html.encode("utf-8"))

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 
@@ -27,7 +28,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from olist_assets.core import lake
+from olist_assets.core.business.tables import build_stages
 from olist_assets.core.contracts import CONTRACTS
+from olist_assets.engines.duckdb_engine import DuckDBEngine
 from olist_assets.stores.local import LocalStore
 
 
@@ -229,3 +232,16 @@ def tiny_lake(store: LocalStore) -> LocalStore:
 def write_clean(store: LocalStore):
     """Write rows of clean tables into the lake as one more batch (see write_clean_layer)."""
     return functools.partial(write_clean_layer, store)
+
+
+@pytest.fixture(scope="module")
+def tiny_business(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DuckDBEngine]:
+    """An engine over the tiny clean layer with every business table built, shared by a module."""
+    store = LocalStore(tmp_path_factory.mktemp("tiny") / "lake")
+    write_clean_layer(store, tiny_clean_tables())
+    engine = DuckDBEngine(store)
+    for stage in build_stages():
+        for name in stage:
+            engine.build_table(name)
+    yield engine
+    engine.close()

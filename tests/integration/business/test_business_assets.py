@@ -59,7 +59,7 @@ def test_materializing_the_business_group_publishes_tables_metadata_and_passing_
     assert "| o05" in orders["preview"].value
     # And every check ran and passed
     evaluations = result.get_asset_check_evaluations()
-    assert len(evaluations) == len(business_checks)
+    assert len(evaluations) == sum(len(list(c.check_keys)) for c in business_checks) == 19
     assert all(e.passed for e in evaluations)
 
 
@@ -118,3 +118,22 @@ def test_the_engine_is_only_available_inside_a_run(tiny_lake):
 
     with pytest.raises(RuntimeError, match="only available while a run executes"):
         resource.engine()
+
+
+def test_one_check_of_a_table_runs_alone(tiny_lake):
+    resources = lake_resources(str(tiny_lake.root), "x")
+    dg.materialize([*business_assets, *business_checks], resources=resources)
+    only = dg.AssetCheckKey(business_key("fact_orders"), "orders_conserved")
+
+    result = dg.materialize(
+        [*business_assets, *business_checks],
+        resources=resources,
+        selection=dg.AssetSelection.checks(only),
+    )
+
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert (evaluation.asset_key, evaluation.check_name, evaluation.passed) == (
+        only.asset_key,
+        only.name,
+        True,
+    )

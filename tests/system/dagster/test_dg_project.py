@@ -68,3 +68,17 @@ def test_workspace_yaml_and_dg_name_the_same_code_location() -> None:
     assert module["module_name"] == project["project"]["code_location_target_module"]
     assert module["location_name"] == project["project"]["code_location_name"]
     assert module["attribute"] == "defs"
+
+
+def test_loading_the_code_location_leaves_matplotlib_to_the_report_run() -> None:
+    # every run worker, the code server and `dg check defs` load the definitions; only the report
+    # asset draws charts
+    probe = (
+        "import sys, olist_assets.definitions as d; d.defs(); print('matplotlib' in sys.modules)"
+    )
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+
+    assert loaded.stdout.strip() == "False"
