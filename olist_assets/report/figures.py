@@ -131,13 +131,10 @@ def segments(rfm: pd.DataFrame, definitions: Mapping[str, str]) -> pd.DataFrame:
 def retention(cohorts: pd.DataFrame) -> pd.DataFrame:
     """Retention rate per first-purchase cohort (rows, labelled with the cohort's size) and month
     since the first purchase (columns, from 1 to the last observed); NaN where not yet observed."""
-    shown = cohorts[cohorts["months_since_first"] >= 1]
-    table = shown.pivot_table(
-        index="cohort_month", columns="months_since_first", values="retention_rate", aggfunc="sum"
-    )
     sizes = cohorts.groupby("cohort_month")["cohort_customers"].max()
-    table = table.reindex(
-        index=sizes.index, columns=range(1, int(cohorts["months_since_first"].max() or 0) + 1)
-    )
+    last = int(cohorts["months_since_first"].max()) if len(cohorts) else 0
+    table = cohorts.pivot_table(
+        index="cohort_month", columns="months_since_first", values="retention_rate", aggfunc="sum"
+    ).reindex(index=sizes.index, columns=range(1, last + 1))
     table.index = [f"{pd.Timestamp(month):%Y-%m} ({size:,})" for month, size in sizes.items()]
     return table

@@ -150,6 +150,14 @@ def test_retention_shows_every_cohort_and_month_with_zeros_apart_from_unobserved
     assert table.loc["2018-03 (2)"].isna().all()
 
 
+def test_no_cohorts_is_an_empty_heat_map_not_an_error() -> None:
+    empty = pd.DataFrame(
+        {"cohort_month": [], "months_since_first": [], "cohort_customers": [], "retention_rate": []}
+    )
+
+    assert figures.retention(empty).empty
+
+
 def test_top_rankings_are_by_gmv(business_lake: LocalStore) -> None:
     tables = frames(business_lake)
 
