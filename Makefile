@@ -25,7 +25,7 @@ env: $(STAMP)
 
 run: $(STAMP)
 	@mkdir -p $(DAGSTER_HOME) $(LANDING)
-	@cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	@[ -f $(DAGSTER_HOME)/dagster.yaml ] || cp dagster_instance.yaml $(DAGSTER_HOME)/dagster.yaml
 	@if [ -z "$$(ls -A $(LANDING))" ]; then \
 		$(BIN)/olist-lakehouse generate --scale $(SCALE) --seed $(SEED) --out $(LANDING); fi
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/olist-lakehouse run --source $(LANDING) --lake $(LAKE)
@@ -39,7 +39,7 @@ test: lint
 
 dev: $(STAMP)  ## the Dagster UI and daemon on http://127.0.0.1:3000 ([tool.dg] in pyproject.toml)
 	@mkdir -p $(DAGSTER_HOME) $(LANDING)
-	@cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	@[ -f $(DAGSTER_HOME)/dagster.yaml ] || cp dagster_instance.yaml $(DAGSTER_HOME)/dagster.yaml
 	DAGSTER_HOME=$(DAGSTER_HOME) OLIST_LAKE_URL=$(LAKE) OLIST_LANDING_URL=$(LANDING) \
 		$(DG) dev --host 127.0.0.1 --port 3000
 

@@ -163,7 +163,7 @@ def main() -> None:
         generate_dataset(csv, scale=args.scale, seed=42)
         landing.mkdir()
         home.mkdir()
-        shutil.copyfile(ROOT / "dagster.yaml", home / "dagster.yaml")  # as make dev does
+        shutil.copyfile(ROOT / "dagster_instance.yaml", home / "dagster.yaml")  # as make dev does
         env = {
             **os.environ,
             "DAGSTER_HOME": str(home),
