@@ -9,8 +9,10 @@ LAKE ?= data/lake
 SCALE ?= 0.1
 SEED ?= 42
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# dg runs in the project's own environment; naming it keeps dg from warning that none is active
+DG := VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg
 
-.PHONY: env run test lint dev screenshots package ddl infra-generate infra-check deploy-local bench clean-data
+.PHONY: env run test lint dev check-defs screenshots package ddl docs infra-generate infra-check deploy-local bench clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -23,6 +25,7 @@ env: $(STAMP)
 
 run: $(STAMP)
 	@mkdir -p $(DAGSTER_HOME) $(LANDING)
+	@[ -f $(DAGSTER_HOME)/dagster.yaml ] || cp dagster_instance.yaml $(DAGSTER_HOME)/dagster.yaml
 	@if [ -z "$$(ls -A $(LANDING))" ]; then \
 		$(BIN)/olist-lakehouse generate --scale $(SCALE) --seed $(SEED) --out $(LANDING); fi
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/olist-lakehouse run --source $(LANDING) --lake $(LAKE)
@@ -34,10 +37,15 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest
 
-dev: $(STAMP)
+dev: $(STAMP)  ## the Dagster UI and daemon on http://127.0.0.1:3000 ([tool.dg] in pyproject.toml)
 	@mkdir -p $(DAGSTER_HOME) $(LANDING)
+	@[ -f $(DAGSTER_HOME)/dagster.yaml ] || cp dagster_instance.yaml $(DAGSTER_HOME)/dagster.yaml
 	DAGSTER_HOME=$(DAGSTER_HOME) OLIST_LAKE_URL=$(LAKE) OLIST_LANDING_URL=$(LANDING) \
-		$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+		$(DG) dev --host 127.0.0.1 --port 3000
+
+check-defs: $(STAMP)  ## load the code location as dg does (CI runs it in tests/system/dagster)
+	$(DG) check defs
+	$(DG) list defs
 
 screenshots: $(STAMP)  ## refresh docs/screenshots/ from the browser tests
 	OLIST_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/system/browser -q
@@ -47,6 +55,9 @@ package: $(STAMP)
 
 ddl: $(STAMP)  ## re-render sql/ddl/ (Athena DDL of the clean layer) from the contracts
 	$(BIN)/python -m olist_assets.core.business.ddl
+
+docs: $(STAMP)  ## re-render docs/business_tables.md from sql/business/<table>.toml
+	$(BIN)/python -m olist_assets.core.business.docs
 
 infra-generate: $(STAMP)  ## re-render infrastructure/generated/*.json from the Python modules
 	$(BIN)/python infrastructure/render_generated.py

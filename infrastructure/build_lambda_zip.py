@@ -1,9 +1,10 @@
 """Build the one deployment zip every Lambda function shares, byte for byte reproducible.
 
 It holds the handlers (`lambda_adapters/`), exactly the project modules they import (followed
-through the import graph, so nothing the handlers never import ships) and the SQL files the business
-build reads (`sql/`); pandas, pyarrow, numpy, boto3 and awswrangler come from the layers. Entries are sorted, timestamps fixed, no bytecode, so the same
-sources give the same zip and Terraform's `source_code_hash` only changes when the code does.
+through the import graph, so nothing the handlers never import ships), the SQL files the business
+build reads and their documentation files (`sql/**/*.sql`, `sql/**/*.toml`: the Glue comments);
+pandas, pyarrow, numpy, boto3 and awswrangler come from the layers. Entries are sorted, timestamps
+fixed, no bytecode, so the same sources give the same zip and Terraform's `source_code_hash` only changes when the code does.
 Usage: `python infrastructure/build_lambda_zip.py [--out build/lambda.zip]`.
 """
 
@@ -20,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("olist_assets", "lambda_adapters")
 HANDLERS = "lambda_adapters"
-SQL = ("sql", "**/*.sql")
+SQL_DIR = "sql"
+SQL_PATTERNS = ("**/*.sql", "**/*.toml")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o644 << 16
 
@@ -29,7 +31,8 @@ def package_files(root: Path = ROOT) -> list[Path]:
     """The files the zip holds, relative to the repository root, sorted."""
     handlers = [path.relative_to(root) for path in (root / HANDLERS).glob("*.py")]
     found = set(imported_modules(handlers, root))
-    found |= {path.relative_to(root) for path in (root / SQL[0]).glob(SQL[1]) if path.is_file()}
+    for pattern in SQL_PATTERNS:
+        found |= {p.relative_to(root) for p in (root / SQL_DIR).glob(pattern) if p.is_file()}
     return sorted(found, key=lambda path: path.as_posix())
 
 

@@ -7,6 +7,7 @@ import dagster as dg
 
 from olist_assets.cli.errors import step_failure_message
 from olist_assets.definitions import build_definitions
+from olist_assets.defs.jobs import cli_run_tags, full_refresh_job
 
 
 @dataclass(frozen=True)
@@ -40,18 +41,20 @@ class RunOutcome:
 def materialize_all(
     lake_url: str, landing_url: str, instance: dg.DagsterInstance, log_level: str = "CRITICAL"
 ) -> RunOutcome:
-    """Run the whole asset graph (raw, clean, business, checks) against one lake.
+    """Run the whole asset graph (raw, clean, business, checks) against one lake, as the
+    full_refresh job tagged with its trigger (cli), source and lake, so the UI shows what ran.
 
     Dagster's console log (with its stack traces) is silent by default: the outcome carries every
     failure as one line; a lower `log_level` ("DEBUG" for --verbose) shows it.
     """
     definitions = build_definitions(lake_url=lake_url, landing_url=landing_url)
-    job = definitions.resolve_implicit_global_asset_job_def()
+    job = definitions.resolve_job_def(full_refresh_job.name)
     started = time.perf_counter()
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        tags=cli_run_tags(source=landing_url, lake=lake_url),
     )
     outcome = RunOutcome(seconds=time.perf_counter() - started)
     for event in result.get_asset_materialization_events():

@@ -15,7 +15,9 @@ from olist_assets.core.checks.thresholds import (
 from olist_assets.core.cleaning import RefreshResult, refresh_table
 from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract
 from olist_assets.core.lake import CLEAN
+from olist_assets.core.versions import clean_version
 from olist_assets.defs.metadata import check_result, column_schema, preview
+from olist_assets.defs.ownership import owners, tags
 from olist_assets.defs.raw import raw_key
 from olist_assets.defs.resources import LakeResource
 from olist_assets.stores.iceberg.tables import IcebergTables
@@ -32,6 +34,9 @@ def build_clean_asset(contract: TableContract) -> dg.AssetsDefinition:
         group_name=CLEAN,
         kinds={"iceberg", "parquet"},
         description=contract.description,
+        owners=owners(CLEAN),
+        tags=tags(CLEAN, contract.name),
+        code_version=clean_version(contract),
         metadata={"dagster/column_schema": column_schema(contract)},
     )
     def clean_table(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:

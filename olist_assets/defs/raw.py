@@ -13,6 +13,8 @@ from olist_assets.core.lake import RAW
 from olist_assets.core.lake import raw_key as raw_object_key
 from olist_assets.core.landing import Rejection, TableLanding, land_table
 from olist_assets.core.storage import Store
+from olist_assets.core.versions import raw_version
+from olist_assets.defs.ownership import owners, tags
 from olist_assets.defs.resources import LakeResource, LandingResource
 
 FILES_ACCEPTED = "files_accepted"
@@ -29,6 +31,9 @@ def build_raw_asset(contract: TableContract) -> dg.AssetsDefinition:
         kinds={"csv"},
         description=f"{contract.file_name} (and dated drops, in any subfolder) landed byte for "
         "byte into raw/<path>.",
+        owners=owners(RAW),
+        tags=tags(RAW, contract.name),
+        code_version=raw_version(contract),
         check_specs=[
             dg.AssetCheckSpec(
                 FILES_ACCEPTED,

@@ -1,4 +1,5 @@
-"""The landing sensor: materialize the raw assets of the files that are new or changed in landing.
+"""The landing sensor: one run landing the files new or changed in landing and refreshing what
+depends on them.
 
 Which files are batches, and which are refused or ignored, is the landing's own plan
 (`olist_assets.core.landing.plan_landing`), so the sensor, the raw assets and the landing Lambda agree.
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
@@ -16,6 +18,7 @@ import dagster as dg
 from olist_assets.core.hashing import file_sha256
 from olist_assets.core.landing import Survey, plan_landing
 from olist_assets.core.storage import ObjectInfo, OutsideStoreError, Store
+from olist_assets.defs.jobs import TRIGGER, landing_refresh_job
 from olist_assets.defs.raw import raw_key
 from olist_assets.defs.resources import LakeResource, LandingResource
 
@@ -23,26 +26,49 @@ LANDING_INTERVAL_SECONDS = 5
 SETTLE_SECONDS = 2
 
 
+def settled(
+    source: Store, infos: list[ObjectInfo], now: datetime, sleep: Callable[[float], None]
+) -> list[ObjectInfo]:
+    """The files not modified for SETTLE_SECONDS. Files modified more recently are waited for in
+    this evaluation (once, at most SETTLE_SECONDS) and kept if they did not change meanwhile, so a
+    finished drop is landed now rather than one sensor interval later; a file still being written
+    is left for the next evaluation."""
+    young = [info for info in infos if now - info.modified < timedelta(seconds=SETTLE_SECONDS)]
+    if not young:
+        return infos
+    youngest = min(now - info.modified for info in young)
+    sleep(max(0.0, SETTLE_SECONDS - youngest.total_seconds()))
+    still = set()
+    for info in young:
+        current = source.info(info.key)
+        if current is None or current.etag != info.etag:
+            still.add(info.key)
+    return [info for info in infos if info.key not in still]
+
+
 def changed_files(
-    source: Store, seen: Mapping[str, list[str]], now: datetime
+    source: Store,
+    seen: Mapping[str, list[str]],
+    now: datetime,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[dict[str, list[str]], list[ObjectInfo]]:
     """The landing files whose content is new since `seen` (key -> [etag, sha256]), and the new map.
 
     A file is hashed only when its ETag moved, so an idle landing folder costs one listing. Files
-    still being written (modified in the last SETTLE_SECONDS) wait for the next evaluation; deleted
-    files leave the map, so putting one back lands it again.
+    still being written wait (see `settled`); deleted files leave the map, so putting one back
+    lands it again.
     """
     fingerprints: dict[str, list[str]] = {}
-    changed = []
+    moved = []
     for info in source.list(""):
         known = seen.get(info.key)
-        if known and known[0] == info.etag:
+        if known:
             fingerprints[info.key] = known
-            continue
-        if now - info.modified < timedelta(seconds=SETTLE_SECONDS):
-            if known:
-                fingerprints[info.key] = known
-            continue
+        if not known or known[0] != info.etag:
+            moved.append(info)
+    changed = []
+    for info in settled(source, moved, now, sleep):
+        known = seen.get(info.key)
         fingerprints[info.key] = [info.etag, _content_hash(source, info)]
         if not known or known[1] != fingerprints[info.key][1]:
             changed.append(info)
@@ -61,7 +87,8 @@ def _content_hash(source: Store, info: ObjectInfo) -> str:
 def landing_request(
     context: dg.SensorEvaluationContext, source: Store, plan: Survey, changed: list[ObjectInfo]
 ) -> dg.RunRequest | None:
-    """One run landing every table with a new or changed batch (a burst of drops is one run).
+    """One run landing every table with a new or changed batch and refreshing every asset
+    downstream of them (a burst of drops is one run, each table committed once).
 
     The changed files the landing would refuse or ignore are logged with the reason instead (the
     refused ones are reported again by their table's raw asset on every run); None when no batch
@@ -79,12 +106,16 @@ def landing_request(
             f"landing {source.uri(info.key)}: new or changed, {info.size:,} bytes -> "
             f"{batches[info.key]}"
         )
+    tables = set(batches.values())
     if not files:
         return None
+    landed = [raw_key(table) for table in sorted(tables)]
+    graph = context.repository_def.asset_graph
+    downstream = dg.AssetSelection.assets(*landed).downstream().resolve(graph)
     return dg.RunRequest(
         run_key=_run_key(files),
-        asset_selection=[raw_key(table) for table in sorted(set(batches.values()))],
-        tags={"olist/trigger": "landing", "olist/files": ", ".join(i.key for i in files)},
+        asset_selection=sorted(downstream, key=lambda key: key.to_user_string()),
+        tags={TRIGGER: "landing", "olist/files": ", ".join(i.key for i in files)},
     )
 
 
@@ -96,11 +127,12 @@ def _run_key(files: list[ObjectInfo]) -> str:
 
 @dg.sensor(
     name="landing_sensor",
-    description="Materializes raw/<table> for each file that is new or changed in the landing "
-    "location (name + content hash), like the S3 trigger of the landing Lambda.",
+    description="For the files new or changed in the landing location (name + content hash), "
+    "starts one landing_refresh run: raw/<table> for each, then every asset downstream of them, "
+    "like the S3 trigger of the landing Lambda.",
     minimum_interval_seconds=LANDING_INTERVAL_SECONDS,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    target=dg.AssetSelection.groups("raw"),
+    job=landing_refresh_job,
 )
 def landing_sensor(
     context: dg.SensorEvaluationContext, landing: LandingResource, lake: LakeResource

@@ -94,7 +94,6 @@ class AthenaEngine:
             snapshot = publish_build(
                 self.tables,
                 name,
-                BUSINESS_TABLES[name].description,
                 paths,
                 inputs,
                 {"olist.engine": "athena", "olist.query": query_id},

@@ -36,8 +36,9 @@ class MissingInputError(LookupError):
 class DuckDBEngine:
     """Runs the business SQL in an in-process DuckDB over the lake's Iceberg tables.
 
-    Snapshots are pinned when first read: every query and build of this engine sees the tables as
-    they were then (a table it builds itself is re-pinned to the new build).
+    Snapshots are pinned when first read: every query of this engine sees the tables as they were
+    then. A build re-pins its inputs at their current snapshots first, and a table it builds is
+    re-pinned to the new build.
     """
 
     def __init__(self, tables: IcebergTables) -> None:
@@ -56,10 +57,6 @@ class DuckDBEngine:
 
     def _ensure(self, namespace: str, name: str) -> duckdb.DuckDBPyConnection:
         """The connection, with the view `<namespace>.<name>` pinned (once) if it was not yet."""
-        if self._connection is None:
-            self._connection = duckdb.connect()
-            for schema in _TABLES:
-                self._connection.execute(f"CREATE SCHEMA {schema}")
         if f"{namespace}.{name}" not in self.pinned:
             self._attach(namespace, name)
         return self._connection
@@ -68,12 +65,8 @@ class DuckDBEngine:
         """Run the table's SQL, write its Parquet and commit it as the table's new snapshot."""
         started = time.perf_counter()
         sql = sql_for(name)
-        table = BUSINESS_TABLES[name]
-        for reads in table.reads:
-            connection = self._ensure(CLEAN, reads)
-        for depends in table.depends_on:
-            connection = self._ensure(BUSINESS, depends)
-        inputs = self._inputs(name)
+        inputs = self._pin_inputs(name)
+        connection = self._connection
         location = self.tables.location(BUSINESS, name)
         with tempfile.TemporaryDirectory(prefix="olist-business-") as folder:
             path = Path(folder) / f"{name}.parquet"
@@ -87,7 +80,6 @@ class DuckDBEngine:
         snapshot = publish_build(
             self.tables,
             name,
-            BUSINESS_TABLES[name].description,
             [target],
             inputs,
             {"olist.engine": "duckdb", "olist.rows": str(rows)},
@@ -109,21 +101,28 @@ class DuckDBEngine:
             self._connection = None
             self.pinned.clear()
 
-    def _inputs(self, name: str) -> dict[str, int | None]:
-        """The pinned snapshots the table's SQL reads; MissingInputError names any that is absent."""
+    def _pin_inputs(self, name: str) -> dict[str, int | None]:
+        """Re-pin the tables the SQL reads at their current snapshots (an engine may live for a
+        whole run, in which its inputs were refreshed) and return them; MissingInputError names
+        any that is absent."""
         table = BUSINESS_TABLES[name]
-        wanted = [f"{CLEAN}.{t}" for t in table.reads] + [
-            f"{BUSINESS}.{t}" for t in table.depends_on
-        ]
-        missing = [qualified for qualified in wanted if self.pinned.get(qualified) is None]
+        wanted = [(CLEAN, t) for t in table.reads] + [(BUSINESS, t) for t in table.depends_on]
+        for namespace, input_name in wanted:
+            self._attach(namespace, input_name)
+        qualified_names = [f"{namespace}.{t}" for namespace, t in wanted]
+        missing = [qualified for qualified in qualified_names if self.pinned[qualified] is None]
         if missing:
             raise MissingInputError(
                 f"business.{name} reads {', '.join(missing)}, not found in {self.store.url}"
             )
-        return {qualified: self.pinned[qualified] for qualified in wanted}
+        return {qualified: self.pinned[qualified] for qualified in qualified_names}
 
     def _attach(self, namespace: str, name: str) -> None:
         """(Re)create the view `<namespace>.<name>` over the table's current snapshot's files."""
+        if self._connection is None:
+            self._connection = duckdb.connect()
+            for schema in _TABLES:
+                self._connection.execute(f"CREATE SCHEMA {schema}")
         connection = self._connection
         table = self.tables.load(namespace, name)
         snapshot = table.current_snapshot() if table else None

@@ -11,7 +11,6 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.dates import DateFormatter, MonthLocator
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
@@ -51,13 +50,6 @@ def _empty(axes: Axes) -> None:
     axes.text(0.5, 0.5, "no data", ha="center", va="center", color=GREY, transform=axes.transAxes)
 
 
-def _months(axes: Axes, count: int) -> None:
-    """One tick label per month, or per few months when there are many."""
-    axes.xaxis.set_major_locator(MonthLocator(interval=max(1, count // 12)))
-    axes.xaxis.set_major_formatter(DateFormatter("%Y-%m"))
-    axes.tick_params(axis="x", labelrotation=45)
-
-
 def _brl(value: float, _position: object = None) -> str:
     for limit, suffix in ((1e6, "M"), (1e3, "k")):
         if abs(value) >= limit:
@@ -65,29 +57,40 @@ def _brl(value: float, _position: object = None) -> str:
     return f"R${value:,.0f}"
 
 
+def _month_axis(axes: Axes, months: pd.PeriodIndex) -> None:
+    """One tick per calendar month at its bar (every other month labelled past three years)."""
+    step = 1 if len(months) <= 36 else 2
+    positions = range(0, len(months), step)
+    axes.set_xticks(list(positions), [f"{months[i]:%Y-%m}" for i in positions])
+    axes.tick_params(axis="x", labelrotation=90, labelsize=7)
+    axes.set_xlim(-0.6, len(months) - 0.4)
+
+
 @_styled
 def monthly_chart(frame: pd.DataFrame) -> bytes:
-    """GMV bars per month with the order count as a line on a second axis."""
-    figure = Figure(figsize=(9, 3.8))
+    """GMV bars and sold orders per calendar month: a month with no order at all is labelled
+    "no orders" and breaks the orders line instead of being bridged."""
+    figure = Figure(figsize=(9, 4.2))
     gmv = figure.add_subplot()
-    gmv.set_title("Monthly GMV and orders")
+    gmv.set_title("Monthly GMV and sold orders")
     if frame.empty:
         _empty(gmv)
         return _png(figure)
-    gmv.bar(frame.index, frame["gmv"], width=20, color=BLUE, alpha=0.85, label="GMV")
+    positions = np.arange(len(frame))
+    gmv.bar(positions, frame["gmv"].fillna(0), width=0.7, color=BLUE, alpha=0.85, label="GMV")
     gmv.yaxis.set_major_formatter(FuncFormatter(_brl))
     gmv.set_ylabel("GMV (sum of item prices)")
+    for position in positions[frame["orders"].isna().to_numpy()]:
+        gmv.text(position, 0, " no orders", rotation=90, ha="center", va="bottom", color=GREY)
     orders = gmv.twinx()
-    orders.plot(
-        frame.index, frame["orders"], color=ORANGE, marker="o", markersize=3, label="orders"
-    )
-    orders.set_ylabel("orders")
+    orders.plot(positions, frame["orders"], color=ORANGE, marker="o", markersize=3, label="orders")
+    orders.set_ylabel("sold orders")
     orders.set_ylim(bottom=0)
     orders.yaxis.set_major_locator(MaxNLocator(integer=True))
     orders.grid(False)
     orders.spines["right"].set_visible(True)
     figure.legend(loc="upper left", bbox_to_anchor=(0.08, 1.0), ncols=2, frameon=False)
-    _months(gmv, len(frame))
+    _month_axis(gmv, frame.index)
     return _png(figure)
 
 
@@ -136,24 +139,26 @@ def review_delay_chart(frame: pd.DataFrame) -> bytes:
 
 @_styled
 def payment_chart(shares: pd.DataFrame) -> bytes:
-    """Stacked share of value paid per payment type, month by month."""
-    figure = Figure(figsize=(9, 3.6))
+    """Stacked share of value paid per payment type, one bar per calendar month (a month where
+    nothing was paid is labelled, not bridged)."""
+    figure = Figure(figsize=(9, 3.8))
     axes = figure.add_subplot()
     axes.set_title("Payment mix: share of value paid by payment type")
     if shares.empty:
         _empty(axes)
         return _png(figure)
-    axes.stackplot(
-        shares.index,
-        *(shares[column] for column in shares.columns),
-        labels=list(shares.columns),
-        colors=PALETTE[: len(shares.columns)],
-        alpha=0.9,
-    )
+    positions = np.arange(len(shares))
+    bottom = np.zeros(len(shares))
+    for color, column in zip(PALETTE, shares.columns, strict=False):
+        values = shares[column].fillna(0).to_numpy()
+        axes.bar(positions, values, bottom=bottom, width=0.8, color=color, label=column)
+        bottom += values
+    for position in positions[shares.isna().all(axis=1).to_numpy()]:
+        axes.text(position, 0.02, "nothing paid", rotation=90, ha="center", va="bottom", color=GREY)
     axes.set_ylim(0, 1)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0))
     axes.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
-    _months(axes, len(shares))
+    _month_axis(axes, shares.index)
     return _png(figure)
 
 
@@ -173,36 +178,53 @@ def ranking_chart(values: pd.Series, title: str) -> bytes:
 
 
 @_styled
-def reconciliation_chart(summary: pd.DataFrame) -> bytes:
-    """Orders per reconciliation status, on a log scale so the small exception groups show."""
-    figure = Figure(figsize=(9, 2.8))
+def reconciliation_chart(exceptions: pd.DataFrame, reconciled: int, total: int) -> bytes:
+    """The orders whose payments do not match their items, per status, on a linear axis; the
+    reconciled majority is stated in the title rather than drawn, so the exceptions stay legible."""
+    figure = Figure(figsize=(9, max(2.2, 0.45 * len(exceptions) + 1.2)))
     axes = figure.add_subplot()
-    axes.set_title("Orders by reconciliation status (payments against items)")
-    if summary.empty:
+    unmatched = total - reconciled
+    share = unmatched / total if total else 0.0
+    axes.set_title(
+        f"Orders whose payments do not match their items: {unmatched:,} of {total:,} ({share:.1%});"
+        f" the other {reconciled:,} reconcile"
+    )
+    if exceptions.empty:
         _empty(axes)
         return _png(figure)
-    colors = [GREEN if status == "reconciled" else ORANGE for status in summary.index]
-    axes.barh(summary.index[::-1], summary["orders"].iloc[::-1], color=colors[::-1])
-    axes.set_xscale("log")
-    for y, count in enumerate(summary["orders"].iloc[::-1]):
+    counts = exceptions["orders"].iloc[::-1]
+    axes.barh([str(label) for label in counts.index], counts.to_numpy(), color=ORANGE)
+    for y, count in enumerate(counts):
         axes.text(count, y, f" {count:,}", va="center", fontsize=8)
+    axes.set_xlim(0, counts.max() * 1.15)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_xlabel("orders")
     return _png(figure)
 
 
 @_styled
 def retention_chart(table: pd.DataFrame) -> bytes:
-    """Heat map of each cohort's retention rate in the months after its first purchase."""
-    figure = Figure(figsize=(9, max(3.0, 0.22 * len(table) + 1.2)))
+    """Heat map of each cohort's retention rate in every month after its first purchase, each
+    observed cell printed (0.0% where nobody came back; blank where the month is not observed yet)."""
+    figure = Figure(figsize=(max(9, 0.42 * len(table.columns) + 2.5), 0.3 * len(table) + 1.6))
     axes = figure.add_subplot()
-    axes.set_title("Cohort retention: share of a month's new customers buying again")
-    if table.empty:
+    axes.set_title("Cohort retention: share of a month's new customers buying again N months later")
+    if table.empty or table.columns.empty:
         _empty(axes)
         return _png(figure)
     values = table.to_numpy(dtype=float)
-    image = axes.imshow(np.ma.masked_invalid(values), aspect="auto", cmap="Blues")
-    axes.set_xticks(range(len(table.columns)), [str(c) for c in table.columns])
+    image = axes.imshow(np.ma.masked_invalid(values), aspect="auto", cmap="Blues", vmin=0)
+    ceiling = np.nanmax(values) if np.isfinite(values).any() else 0.0
+    for (row, column), value in np.ndenumerate(values):
+        if np.isfinite(value):
+            color = "white" if ceiling and value > 0.6 * ceiling else "#1d2430"
+            axes.text(
+                column, row, f"{value:.1%}", ha="center", va="center", fontsize=5, color=color
+            )
+    axes.set_xticks(range(len(table.columns)), [str(c) for c in table.columns], fontsize=7)
     axes.set_yticks(range(len(table.index)), list(table.index), fontsize=7)
     axes.set_xlabel("months since first purchase")
+    axes.set_ylabel("cohort (people)")
     axes.grid(False)
     figure.colorbar(image, ax=axes, format=PercentFormatter(1.0, decimals=1))
     return _png(figure)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import html
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from olist_assets.core.business.docs import table_doc
+from olist_assets.core.business.headline import Headline, headline
 from olist_assets.core.tables import Tables
 from olist_assets.report import charts, figures
 from olist_assets.report.tables import load_tables
@@ -42,30 +44,32 @@ class Report:
 
     html: str
     key_chart: bytes
-    headline: figures.Headline
+    headline: Headline
 
 
 def render_report(lake: Tables, lake_url: str) -> Report:
     """Read the business tables from the lake and render every section."""
     tables = load_tables(lake, lake_url)
-    orders, sales = tables["fact_orders"], tables["sales_monthly"]
-    headline = figures.headline(orders, sales)
-    key_chart = charts.monthly_chart(figures.monthly(orders, sales))
+    figures_of = headline(tables["fact_orders"])
+    frames = {name: table.to_pandas() for name, table in tables.items()}
+    orders = frames["fact_orders"]
+    key_chart = charts.monthly_chart(figures.monthly(frames["kpi_monthly"]))
     sections = [
         _section(
             "Monthly GMV and orders",
             key_chart,
-            "GMV is the sum of item prices; canceled and unavailable orders are excluded.",
+            "From kpi_monthly, each order counted once; GMV is the sum of the sold orders' item "
+            f"prices. Sold (fact_orders.is_sold): {table_doc('fact_orders').columns['is_sold']}",
         ),
-        _delivery_section(tables["delivery_performance"]),
+        _delivery_section(frames["delivery_performance"]),
         _reviews_section(orders),
-        _payments_section(tables["payment_mix"]),
-        _top_section(sales, tables["seller_scorecard"]),
+        _payments_section(frames["payment_mix"]),
+        _top_section(frames["sales_monthly"], frames["seller_scorecard"]),
         _reconciliation_section(orders),
-        _customers_section(tables["customer_rfm"], tables["cohort_retention"]),
+        _customers_section(frames["customer_rfm"], frames["cohort_retention"]),
     ]
-    page = _page(lake_url, headline, sections)
-    return Report(html=page, key_chart=key_chart, headline=headline)
+    page = _page(lake_url, figures_of, sections)
+    return Report(html=page, key_chart=key_chart, headline=figures_of)
 
 
 def write_report(lake: Tables, lake_url: str, out: Path) -> Report:
@@ -157,9 +161,13 @@ def _top_section(sales: pd.DataFrame, sellers: pd.DataFrame) -> str:
 
 def _reconciliation_section(orders: pd.DataFrame) -> str:
     summary = figures.reconciliation(orders)
+    reconciled = int(summary["orders"].get(figures.RECONCILED, 0))
+    chart = charts.reconciliation_chart(
+        figures.exceptions(summary), reconciled, int(summary["orders"].sum())
+    )
     return _section(
         "Reconciliation summary",
-        charts.reconciliation_chart(summary),
+        chart,
         "Each order's payments against its items' price plus freight, with a R$0.01 tolerance.",
         _table(
             summary,
@@ -175,22 +183,35 @@ def _reconciliation_section(orders: pd.DataFrame) -> str:
 
 
 def _customers_section(rfm: pd.DataFrame, cohorts: pd.DataFrame) -> str:
-    segments = figures.segments(rfm)
-    return _section(
-        "Customers: retention by cohort",
-        charts.retention_chart(figures.retention(cohorts)),
-        "Customers are counted by customer_unique_id.",
-        _table(segments.to_frame("customers"), {"customers": "{:,}"}),
+    rfm_doc = table_doc("customer_rfm")
+    segments = figures.segments(rfm, rfm_doc.values["segment"])
+    scales = " ".join(rfm_doc.columns[score] for score in ("r_score", "f_score", "m_score"))
+    return (
+        _section(
+            "Customers: retention by cohort",
+            charts.retention_chart(figures.retention(cohorts)),
+            "People are counted by customer_unique_id; a cohort is the month of their first sold "
+            "order, its size in brackets. 0.0% means nobody of the cohort bought that month; a "
+            "blank cell, a month after the data ends.",
+        )
+        + "<section><h2>Customers: RFM segments</h2>"
+        + f'<p class="note">{html.escape(rfm_doc.description)} {html.escape(scales)}</p>'
+        + _table(segments, {"customers": "{:,}", "share": "{:.1%}"})
+        + "</section>"
     )
 
 
-def _page(lake_url: str, headline: figures.Headline, sections: list[str]) -> str:
+def _optional(value: float | None, pattern: str) -> str:
+    return "-" if value is None else pattern.format(value)
+
+
+def _page(lake_url: str, headline: Headline, sections: list[str]) -> str:
     cards = [
         (f"R$ {headline.gmv:,.0f}", "GMV"),
-        (f"{headline.orders:,}", "orders"),
+        (f"{headline.orders:,}", "sold orders"),
         (f"{headline.customers:,}", "customers"),
-        (f"{headline.on_time_rate:.1%}", "delivered on time"),
-        (f"{headline.avg_review:.2f} / 5", "average review"),
+        (_optional(headline.on_time_rate, "{:.1%}"), "delivered on time"),
+        (_optional(headline.avg_review, "{:.2f} / 5"), "average review"),
     ]
     cards_html = "".join(
         f'<div class="card"><div class="value">{html.escape(v)}</div>'
@@ -203,7 +224,11 @@ def _page(lake_url: str, headline: figures.Headline, sections: list[str]) -> str
         '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
         f"<title>Olist lakehouse report</title><style>{STYLE}</style></head><body>"
         "<header><h1>Olist lakehouse report</h1>"
-        f"<div>{html.escape(headline.first_month)} to {html.escape(headline.last_month)} · "
+        f"<div>{_month(headline.first_month)} to {_month(headline.last_month)} · "
         f"lake {html.escape(lake_url)} · generated {generated}</div></header>"
         f'<main><div class="cards">{cards_html}</div>{"".join(sections)}</main></body></html>'
     )
+
+
+def _month(value: date | None) -> str:
+    return "-" if value is None else f"{value:%Y-%m}"

@@ -1,16 +1,16 @@
 """The numbers behind each report section, computed from the business tables with pandas.
 
-Revenue figures exclude canceled and unavailable orders, as the business tables do.
+Sales figures come from tables that already count sold orders only (fact_orders.is_sold); the
+headline is core.business.headline, the same definition the Dagster metadata publishes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-REVENUE_EXCLUDED_STATUSES = ("canceled", "unavailable")
 DELAY_BINS = [-np.inf, -15, -8, -1, 0, 3, 7, 14, np.inf]
 DELAY_LABELS = [
     "15+ days early",
@@ -22,57 +22,27 @@ DELAY_LABELS = [
     "8-14 late",
     "15+ days late",
 ]
-
-
-@dataclass(frozen=True)
-class Headline:
-    """The figures at the top of the report."""
-
-    gmv: float
-    orders: int
-    customers: int
-    on_time_rate: float
-    avg_review: float
-    first_month: str
-    last_month: str
+RECONCILED = "reconciled"
 
 
 def _money(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce").astype(float)
 
 
-def sold_orders(orders: pd.DataFrame) -> pd.DataFrame:
-    """Orders that count for revenue (not canceled, not unavailable)."""
-    return orders[~orders["order_status"].isin(REVENUE_EXCLUDED_STATUSES)]
+def calendar(months: pd.Series) -> pd.PeriodIndex:
+    """Every calendar month from the first to the last of `months`, gaps included."""
+    periods = pd.to_datetime(months).dt.to_period("M")
+    if periods.empty:
+        return pd.PeriodIndex([], freq="M", name="month")
+    return pd.period_range(periods.min(), periods.max(), freq="M", name="month")
 
 
-def headline(orders: pd.DataFrame, sales: pd.DataFrame) -> Headline:
-    sold = sold_orders(orders)
-    delivered = orders[orders["is_delivered"].fillna(False).astype(bool)]
-    months = sorted(pd.to_datetime(sold["purchase_month"]).dt.strftime("%Y-%m").unique())
-    return Headline(
-        gmv=float(_money(sales["gmv"]).sum()),
-        orders=len(sold),
-        customers=int(sold["customer_unique_id"].nunique()),
-        on_time_rate=float(1 - delivered["is_late"].astype(float).mean())
-        if len(delivered)
-        else 0.0,
-        avg_review=float(orders["review_score"].mean())
-        if orders["review_score"].notna().any()
-        else 0.0,
-        first_month=months[0] if months else "-",
-        last_month=months[-1] if months else "-",
-    )
-
-
-def monthly(orders: pd.DataFrame, sales: pd.DataFrame) -> pd.DataFrame:
-    """GMV (sum of item prices) and orders per purchase month."""
-    gmv = sales.assign(gmv=_money(sales["gmv"])).groupby("month")["gmv"].sum()
-    counts = sold_orders(orders).groupby("purchase_month")["order_id"].count().rename("orders")
-    frame = pd.concat([gmv, counts], axis=1).fillna(0).sort_index()
-    frame.index = pd.to_datetime(frame.index)
-    frame.index.name = "month"
-    return frame.astype({"orders": int})
+def monthly(kpi: pd.DataFrame) -> pd.DataFrame:
+    """GMV and sold orders per calendar month from kpi_monthly; NaN in a month with no order at all
+    (no row), which the chart shows as such rather than drawing across it."""
+    frame = kpi.assign(month=pd.to_datetime(kpi["month"]).dt.to_period("M"), gmv=_money(kpi["gmv"]))
+    frame = frame.set_index("month")[["gmv", "orders"]].astype(float)
+    return frame.reindex(calendar(kpi["month"]))
 
 
 def on_time_by_state(delivery: pd.DataFrame) -> pd.DataFrame:
@@ -94,14 +64,17 @@ def review_by_delay(orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def payment_shares(payments: pd.DataFrame) -> pd.DataFrame:
-    """Share of each payment type in the value paid, per purchase month (rows sum to 1)."""
-    value = payments.assign(value=_money(payments["value"]))
+    """Share of each payment type in the value paid, per calendar month (rows sum to 1; NaN in a
+    month where nothing was paid), types by total value, largest first."""
+    value = payments.assign(
+        value=_money(payments["value"]), month=pd.to_datetime(payments["month"]).dt.to_period("M")
+    )
     table = value.pivot_table(
         index="month", columns="payment_type", values="value", aggfunc="sum", fill_value=0.0
     )
-    table.index = pd.to_datetime(table.index)
     table = table[table.sum().sort_values(ascending=False).index]
-    return table.div(table.sum(axis=1).replace(0, np.nan), axis=0).fillna(0.0)
+    shares = table.div(table.sum(axis=1).replace(0, np.nan), axis=0)
+    return shares.reindex(calendar(payments["month"]))
 
 
 def payment_totals(payments: pd.DataFrame) -> pd.DataFrame:
@@ -139,18 +112,32 @@ def reconciliation(orders: pd.DataFrame) -> pd.DataFrame:
     return summary.sort_values("orders", ascending=False)
 
 
-def segments(rfm: pd.DataFrame) -> pd.Series:
-    """Customers per RFM segment, largest first."""
-    return rfm.groupby("segment")["customer_unique_id"].count().sort_values(ascending=False)
+def exceptions(summary: pd.DataFrame) -> pd.DataFrame:
+    """The reconciliation statuses other than reconciled, largest first."""
+    return summary.drop(index=RECONCILED, errors="ignore")
 
 
-def retention(cohorts: pd.DataFrame, months: int = 12) -> pd.DataFrame:
-    """Retention rate per first-purchase cohort (rows) and months since the first purchase."""
-    shown = cohorts[
-        (cohorts["months_since_first"] >= 1) & (cohorts["months_since_first"] <= months)
-    ]
-    table = shown.pivot_table(
+def segments(rfm: pd.DataFrame, definitions: Mapping[str, str]) -> pd.DataFrame:
+    """People per RFM segment with their share and definition, in the order the segments are defined;
+    a segment in the data but not in `definitions` raises ValueError."""
+    counts = rfm.groupby("segment")["customer_unique_id"].count()
+    undefined = sorted(set(counts.index) - set(definitions))
+    if undefined:
+        raise ValueError(f"RFM segments without a definition: {undefined}")
+    table = pd.DataFrame({"customers": counts.reindex(list(definitions), fill_value=0).astype(int)})
+    table["share"] = table["customers"] / max(int(table["customers"].sum()), 1)
+    table["definition"] = [definitions[name] for name in table.index]
+    table.index.name = "segment"
+    return table
+
+
+def retention(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Retention rate per first-purchase cohort (rows, labelled with the cohort's size) and month
+    since the first purchase (columns, from 1 to the last observed); NaN where not yet observed."""
+    sizes = cohorts.groupby("cohort_month")["cohort_customers"].max()
+    last = int(cohorts["months_since_first"].max()) if len(cohorts) else 0
+    table = cohorts.pivot_table(
         index="cohort_month", columns="months_since_first", values="retention_rate", aggfunc="sum"
-    )
-    table.index = pd.to_datetime(table.index).strftime("%Y-%m")
-    return table.reindex(columns=range(1, months + 1))
+    ).reindex(index=sizes.index, columns=range(1, last + 1))
+    table.index = [f"{pd.Timestamp(month):%Y-%m} ({size:,})" for month, size in sizes.items()]
+    return table

@@ -1,28 +1,23 @@
-"""The business tables the report reads, only the columns it needs, as pandas frames."""
+"""The business tables the report reads, only the columns it needs, as Arrow tables."""
 
 from __future__ import annotations
 
-import pandas as pd
+import pyarrow as pa
 
+from olist_assets.core.business.headline import HEADLINE_COLUMNS
 from olist_assets.core.tables import BUSINESS, MissingTableError, Tables
 
 REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "fact_orders": (
+        *HEADLINE_COLUMNS,
         "order_id",
-        "customer_unique_id",
-        "order_status",
-        "purchase_month",
-        "items_total",
         "payment_total",
-        "review_score",
-        "is_delivered",
-        "is_late",
         "delay_days",
         "reconciliation_status",
     ),
-    "sales_monthly": ("month", "product_category", "orders", "gmv", "revenue"),
+    "kpi_monthly": ("month", "orders", "gmv"),
+    "sales_monthly": ("product_category", "gmv"),
     "delivery_performance": (
-        "month",
         "customer_state",
         "delivered_orders",
         "late_orders",
@@ -38,7 +33,12 @@ REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
         "on_time_rate",
     ),
     "customer_rfm": ("customer_unique_id", "segment"),
-    "cohort_retention": ("cohort_month", "months_since_first", "customers", "retention_rate"),
+    "cohort_retention": (
+        "cohort_month",
+        "months_since_first",
+        "cohort_customers",
+        "retention_rate",
+    ),
 }
 
 
@@ -46,14 +46,15 @@ class MissingTablesError(FileNotFoundError):
     """The lake lacks business tables the report shows (the pipeline has not built them yet)."""
 
 
-def load_tables(tables: Tables, lake_url: str) -> dict[str, pd.DataFrame]:
-    """Each business table the report shows; raises MissingTablesError naming the missing ones."""
-    frames, missing = {}, []
+def load_tables(tables: Tables, lake_url: str) -> dict[str, pa.Table]:
+    """Each business table the report shows, at its current snapshot; raises MissingTablesError
+    naming the missing ones."""
+    loaded, missing = {}, []
     for name, columns in REPORT_COLUMNS.items():
         try:
-            frames[name] = tables.scan(BUSINESS, name, columns).read_all().to_pandas()
+            loaded[name] = tables.scan(BUSINESS, name, columns).read_all()
         except MissingTableError:
             missing.append(name)
     if missing:
         raise MissingTablesError(f"{lake_url} has no business table {', '.join(missing)}")
-    return frames
+    return loaded

@@ -14,6 +14,7 @@ WITH items AS (
         o.customer_unique_id,
         o.customer_state,
         o.order_status,
+        o.is_sold,
         o.purchase_ts,
         o.purchase_month,
         o.is_delivered,
@@ -60,6 +61,7 @@ SELECT
     r.seller_id,
     r.customer_unique_id,
     r.order_status,
+    r.is_sold,
     r.purchase_ts,
     r.purchase_month,
     coalesce(t.product_category_name_english, p.product_category_name, 'unknown')

@@ -1,4 +1,6 @@
 -- One row per order, including orders with no items or no payment.
+-- is_sold is the one definition of a sale: an order whose status is not canceled or unavailable.
+-- Every other business table, check and figure counts sales through this column.
 -- Payments and items are aggregated per order before they meet, so neither fans out the other.
 -- Lateness compares dates: estimated delivery dates are all at midnight. An order delivered before it
 -- was purchased has no delivery_days, delay_days or is_late (an impossible duration left out, and
@@ -51,6 +53,7 @@ orders AS (
         order_id,
         customer_id,
         order_status,
+        order_status NOT IN ('canceled', 'unavailable') AS is_sold,
         order_purchase_timestamp AS purchase_ts,
         CAST(order_purchase_timestamp AS DATE) AS purchase_date,
         CAST(order_delivered_customer_date AS DATE) AS delivered_date,
@@ -67,6 +70,7 @@ totals AS (
         c.customer_unique_id,
         c.customer_state,
         o.order_status,
+        o.is_sold,
         o.purchase_ts,
         CAST(date_trunc('month', o.purchase_ts) AS DATE) AS purchase_month,
         CAST(coalesce(i.items_count, 0) AS INTEGER) AS items_count,
@@ -102,6 +106,7 @@ SELECT
     customer_unique_id,
     customer_state,
     order_status,
+    is_sold,
     purchase_ts,
     purchase_month,
     items_count,

@@ -1,4 +1,4 @@
--- Payments per purchase month and payment type, excluding canceled and unavailable orders.
+-- Payments per purchase month and payment type, over sold orders (fact_orders.is_sold).
 SELECT
     o.purchase_month AS month,
     p.payment_type,
@@ -8,5 +8,5 @@ SELECT
     avg(p.payment_installments) AS avg_installments
 FROM clean.order_payments AS p
 INNER JOIN business.fact_orders AS o ON p.order_id = o.order_id
-WHERE o.order_status NOT IN ('canceled', 'unavailable')
+WHERE o.is_sold
 GROUP BY o.purchase_month, p.payment_type

@@ -1,5 +1,6 @@
--- Sales per purchase month, product category and customer state.
--- Revenue figures exclude canceled and unavailable orders.
+-- Sales per purchase month, product category and customer state, over sold orders (is_sold).
+-- An order with items in several categories or states counts once in each: for month totals,
+-- use kpi_monthly, whose orders are counted once.
 SELECT
     purchase_month AS month,
     product_category,
@@ -12,5 +13,5 @@ SELECT
     CAST(round(CAST(sum(item_total) AS DOUBLE) / count(DISTINCT order_id), 2) AS DECIMAL(12, 2))
         AS avg_order_value
 FROM business.fact_order_items
-WHERE order_status NOT IN ('canceled', 'unavailable')
+WHERE is_sold
 GROUP BY purchase_month, product_category, customer_state

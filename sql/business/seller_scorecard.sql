@@ -1,6 +1,6 @@
 -- One row per seller, including sellers without sales.
 -- orders and cancel_rate count every order holding the seller's items; items, gmv, freight,
--- first_sale and last_sale exclude canceled and unavailable orders; on-time and delivery figures
+-- first_sale and last_sale count sold orders only (is_sold); on-time and delivery figures
 -- cover delivered orders (less those delivered before they were purchased); avg_review_score weighs
 -- each order once.
 WITH seller_orders AS (
@@ -18,20 +18,16 @@ seller_totals AS (
     SELECT
         so.seller_id,
         count(*) AS orders,
-        sum(so.items) FILTER (WHERE o.order_status NOT IN ('canceled', 'unavailable')) AS items,
-        sum(so.gmv) FILTER (WHERE o.order_status NOT IN ('canceled', 'unavailable')) AS gmv,
-        sum(so.freight) FILTER (WHERE o.order_status NOT IN ('canceled', 'unavailable')) AS freight,
+        sum(so.items) FILTER (WHERE o.is_sold) AS items,
+        sum(so.gmv) FILTER (WHERE o.is_sold) AS gmv,
+        sum(so.freight) FILTER (WHERE o.is_sold) AS freight,
         avg(o.review_score) AS avg_review_score,
         count(o.is_late) AS timed_deliveries,
         count(*) FILTER (WHERE o.is_delivered AND NOT o.is_late) AS on_time_orders,
         avg(o.delivery_days) AS avg_delivery_days,
         count(*) FILTER (WHERE o.order_status = 'canceled') AS canceled_orders,
-        min(o.purchase_ts) FILTER (
-            WHERE o.order_status NOT IN ('canceled', 'unavailable')
-        ) AS first_sale,
-        max(o.purchase_ts) FILTER (
-            WHERE o.order_status NOT IN ('canceled', 'unavailable')
-        ) AS last_sale
+        min(o.purchase_ts) FILTER (WHERE o.is_sold) AS first_sale,
+        max(o.purchase_ts) FILTER (WHERE o.is_sold) AS last_sale
     FROM seller_orders AS so
     INNER JOIN business.fact_orders AS o ON so.order_id = o.order_id
     GROUP BY so.seller_id

@@ -1,41 +1,69 @@
-"""The headline figures of a business build: orders, GMV, revenue and on-time rate, from fact_orders.
+"""The headline figures of the business layer, one definition for the Dagster metadata and the report.
 
-GMV (sum of price) and revenue (sum of item totals) exclude canceled and unavailable orders; the
-on-time rate is over delivered orders with a possible delivery date (not before the purchase).
+Computed from business.fact_orders: orders and customers count sold orders (`is_sold`, the rule
+fact_orders.sql defines once), GMV is their items' prices and revenue their items' price plus
+freight (exact decimals, BRL), the on-time rate is over delivered orders and the average review
+over sold orders with a review.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from olist_assets.core.business.engine import SqlEngine
+import pyarrow as pa
+import pyarrow.compute as pc
 
-HEADLINE_SQL = """
-SELECT
-    count(*) AS orders,
-    sum(items_price) FILTER (WHERE order_status NOT IN ('canceled', 'unavailable')) AS gmv,
-    sum(items_total) FILTER (WHERE order_status NOT IN ('canceled', 'unavailable')) AS revenue,
-    CAST(count(*) FILTER (WHERE is_delivered AND NOT is_late) AS DOUBLE)
-        / nullif(count(is_late), 0) AS on_time_rate
-FROM business.fact_orders
-"""
+HEADLINE_COLUMNS = (
+    "customer_unique_id",
+    "purchase_month",
+    "is_sold",
+    "items_price",
+    "items_total",
+    "review_score",
+    "is_delivered",
+    "is_late",
+)
+HEADLINE_SQL = f"SELECT {', '.join(HEADLINE_COLUMNS)} FROM business.fact_orders"
 
 
 @dataclass(frozen=True)
 class Headline:
+    """Sold orders, the people who placed them, GMV and revenue (BRL), on-time rate and average
+    review (None without deliveries or reviews), and the first and last month with a sale."""
+
     orders: int
+    customers: int
     gmv: Decimal
     revenue: Decimal
     on_time_rate: float | None
+    avg_review: float | None
+    first_month: date | None
+    last_month: date | None
 
 
-def headline(engine: SqlEngine) -> Headline:
-    """The headline figures of the business layer as it stands."""
-    row = engine.query(HEADLINE_SQL).to_pylist()[0]
+def headline(fact_orders: pa.Table) -> Headline:
+    """The headline of a fact_orders table holding at least HEADLINE_COLUMNS."""
+    sold = fact_orders.filter(pc.fill_null(fact_orders["is_sold"], False))
+    delivered = fact_orders.filter(pc.fill_null(fact_orders["is_delivered"], False))
+    months = sold["purchase_month"]
     return Headline(
-        orders=int(row["orders"]),
-        gmv=Decimal(str(row["gmv"] or 0)),
-        revenue=Decimal(str(row["revenue"] or 0)),
-        on_time_rate=None if row["on_time_rate"] is None else float(row["on_time_rate"]),
+        orders=sold.num_rows,
+        customers=pc.count_distinct(sold["customer_unique_id"], mode="only_valid").as_py(),
+        gmv=_money(sold["items_price"]),
+        revenue=_money(sold["items_total"]),
+        on_time_rate=_mean(pc.invert(delivered["is_late"])),
+        avg_review=_mean(sold["review_score"]),
+        first_month=pc.min(months).as_py(),
+        last_month=pc.max(months).as_py(),
     )
+
+
+def _money(column: pa.ChunkedArray) -> Decimal:
+    total = pc.sum(column).as_py()
+    return Decimal("0.00") if total is None else Decimal(total).quantize(Decimal("0.01"))
+
+
+def _mean(column: pa.ChunkedArray) -> float | None:
+    return pc.mean(pc.cast(column, pa.float64())).as_py()

@@ -22,13 +22,14 @@ SCHEMA_REFERENCE = re.compile(rf'(?<![\w."])({CLEAN_SCHEMA}|{BUSINESS_SCHEMA})\.
 
 @dataclass(frozen=True)
 class BusinessTable:
-    """One business table: its SQL file, the clean and business tables it reads, and its grain."""
+    """One business table: its SQL file, the clean and business tables it reads, and its grain.
+
+    What it and its columns mean is documented beside the SQL, in `<name>.toml` (see docs.py)."""
 
     name: str
     reads: tuple[str, ...]
     depends_on: tuple[str, ...]
     grain: tuple[str, ...]
-    description: str
 
     @property
     def sql_file(self) -> Path:
@@ -43,58 +44,54 @@ BUSINESS_TABLES: dict[str, BusinessTable] = {
             reads=("orders", "customers", "order_items", "order_payments", "order_reviews"),
             depends_on=(),
             grain=("order_id",),
-            description="One row per order with its items, payments, review, delivery and "
-            "reconciliation status.",
         ),
         BusinessTable(
             "fact_order_items",
             reads=("order_items", "products", "product_category_translation", "sellers"),
             depends_on=("fact_orders",),
             grain=("order_id", "order_item_id"),
-            description="One row per order item with its category, parties and share of the "
-            "order's payments.",
         ),
         BusinessTable(
             "customer_rfm",
             reads=(),
             depends_on=("fact_orders",),
             grain=("customer_unique_id",),
-            description="Recency, frequency and monetary scores (1-5) and segment per customer.",
         ),
         BusinessTable(
             "delivery_performance",
             reads=(),
             depends_on=("fact_orders",),
             grain=("month", "customer_state"),
-            description="Delivered orders, lateness and reviews per purchase month and state.",
         ),
         BusinessTable(
             "payment_mix",
             reads=("order_payments",),
             depends_on=("fact_orders",),
             grain=("month", "payment_type"),
-            description="Payments, orders, value and installments per purchase month and type.",
         ),
         BusinessTable(
             "cohort_retention",
             reads=(),
             depends_on=("fact_orders",),
             grain=("cohort_month", "months_since_first"),
-            description="Share of each first-purchase cohort buying again N months later.",
+        ),
+        BusinessTable(
+            "kpi_monthly",
+            reads=(),
+            depends_on=("fact_orders",),
+            grain=("month",),
         ),
         BusinessTable(
             "sales_monthly",
             reads=(),
             depends_on=("fact_order_items",),
             grain=("month", "product_category", "customer_state"),
-            description="Orders, items, GMV, freight and revenue per month, category and state.",
         ),
         BusinessTable(
             "seller_scorecard",
             reads=("sellers",),
             depends_on=("fact_order_items", "fact_orders"),
             grain=("seller_id",),
-            description="Per seller: sales, reviews, punctuality and cancellations.",
         ),
     )
 }

@@ -20,7 +20,29 @@ RATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "seller_scorecard": ("on_time_rate", "cancel_rate"),
     "delivery_performance": ("on_time_rate",),
     "cohort_retention": ("retention_rate",),
+    "kpi_monthly": ("on_time_rate",),
 }
+# kpi_monthly's totals and the same figures summed from the fact tables, kept apart: items and money
+# from fact_order_items (row per item), orders and deliveries from fact_orders.
+KPI_TOTALS = """
+SELECT
+    (SELECT count(*) FROM business.kpi_monthly) AS kpi_months,
+    (SELECT count(DISTINCT purchase_month) FROM business.fact_orders) AS fact_months,
+    (SELECT sum(orders) FROM business.kpi_monthly) AS kpi_orders,
+    (SELECT count(*) FROM business.fact_orders WHERE is_sold) AS fact_orders,
+    (SELECT sum(items) FROM business.kpi_monthly) AS kpi_items,
+    (SELECT count(*) FROM business.fact_order_items WHERE is_sold) AS fact_items,
+    (SELECT sum(gmv) FROM business.kpi_monthly) AS kpi_gmv,
+    (SELECT sum(price) FROM business.fact_order_items WHERE is_sold) AS fact_gmv,
+    (SELECT sum(freight) FROM business.kpi_monthly) AS kpi_freight,
+    (SELECT sum(freight_value) FROM business.fact_order_items WHERE is_sold) AS fact_freight,
+    (SELECT sum(revenue) FROM business.kpi_monthly) AS kpi_revenue,
+    (SELECT sum(item_total) FROM business.fact_order_items WHERE is_sold) AS fact_revenue,
+    (SELECT sum(delivered_orders) FROM business.kpi_monthly) AS kpi_delivered,
+    (SELECT count(*) FROM business.fact_orders WHERE is_delivered) AS fact_delivered
+"""
+KPI_FIGURES = ("months", "orders", "items", "gmv", "freight", "revenue", "delivered")
+KPI_MONEY = ("gmv", "freight", "revenue")
 SCORE_COLUMNS = ("r_score", "f_score", "m_score")
 
 
@@ -155,6 +177,30 @@ def orders_conserved(engine: SqlEngine) -> Verdict:
     )
 
 
+def kpi_reconciled(engine: SqlEngine) -> Verdict:
+    """kpi_monthly's months, orders, items, GMV, freight, revenue and deliveries add up to the fact
+    tables' (sold orders; deliveries over all orders)."""
+    row = _row(engine, KPI_TOTALS)
+    value = {name: _money if name in KPI_MONEY else _int for name in KPI_FIGURES}
+    pairs = {
+        name: (value[name](row[f"kpi_{name}"]), value[name](row[f"fact_{name}"]))
+        for name in KPI_FIGURES
+    }
+    apart = [f"{name} {kpi} vs {fact}" for name, (kpi, fact) in pairs.items() if kpi != fact]
+    return Verdict(
+        not apart,
+        "kpi_monthly totals equal the fact tables'"
+        + (f" except {'; '.join(apart)}" if apart else f" ({len(pairs)} figures)"),
+        _plain(
+            {
+                f"{side}_{name}": figure
+                for name, both in pairs.items()
+                for side, figure in zip(("kpi", "fact"), both, strict=True)
+            }
+        ),
+    )
+
+
 def within_range(
     engine: SqlEngine, table: str, columns: tuple[str, ...], low: int, high: int
 ) -> Verdict:
@@ -211,6 +257,14 @@ def _definitions() -> tuple[BusinessCheck, ...]:
             True,
             "Each order's allocated_payment sums exactly to its payment total",
             allocations_match_payments,
+        ),
+        BusinessCheck(
+            "totals_reconciled",
+            "kpi_monthly",
+            True,
+            "Months, sold orders, items, GMV, freight, revenue and deliveries add up to the fact "
+            "tables'",
+            kpi_reconciled,
         ),
         BusinessCheck(
             "scores_in_range",

@@ -2,18 +2,20 @@
 
 Whichever engine computed the rows (DuckDB locally, an Athena CTAS in production), the files it
 wrote replace the table's whole content in one commit: readers see the previous build or this one.
-The schema follows the SQL (columns added or dropped evolve the table in the same commit).
+The schema follows the SQL (columns added or dropped evolve the table in the same commit), and the
+table and column comments follow `sql/business/<name>.toml` (the Glue catalog shows them in Athena).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from pyiceberg.table import Table
 
+from olist_assets.core.business.docs import table_doc
 from olist_assets.core.tables import BUSINESS, optimistic_commits
 from olist_assets.stores.iceberg.commits import commit_files
 from olist_assets.stores.iceberg.datafiles import current_files
@@ -26,7 +28,6 @@ PUBLISH_ATTEMPTS = 10
 def publish_build(
     tables: IcebergTables,
     name: str,
-    description: str,
     paths: list[str],
     inputs: dict[str, int | None],
     summary: dict[str, str] | None = None,
@@ -34,13 +35,16 @@ def publish_build(
     """Make the Parquet files at `paths` (under the table's location) the whole table; returns the
     new snapshot id. `inputs` maps `clean.<table>`/`business.<table>` to the snapshot ids read."""
     schema = _file_schema(tables, paths[0])
-    table = tables.create(BUSINESS, name, schema, description)
+    doc = table_doc(name)
+    table = tables.create(BUSINESS, name, schema, doc.description)
     properties = {INPUTS_PROPERTY: json.dumps(inputs, sort_keys=True)}
     details = {"olist.operation": "build", **(summary or {}), **properties}
+    if table.properties.get("Description") != doc.description:
+        properties["Description"] = doc.description
     for attempt in optimistic_commits(PUBLISH_ATTEMPTS):
         with attempt:
             table.refresh()
-            _evolve(table, schema)
+            _evolve(table, schema, doc.columns)
             snapshot = table.current_snapshot()
             base = snapshot.snapshot_id if snapshot else None
             commit_files(table, base, current_files(table, base), paths, properties, details)
@@ -91,16 +95,30 @@ def _file_schema(tables: IcebergTables, path: str) -> pa.Schema:
     return pa.schema([field.with_nullable(True) for field in schema]).remove_metadata()
 
 
-def _evolve(table: Table, schema: pa.Schema) -> None:
-    """Bring the table's columns to the build's: add new ones, drop the SQL's removed ones."""
-    current = table.schema().as_arrow()
+def _evolve(table: Table, schema: pa.Schema, docs: Mapping[str, str]) -> None:
+    """Bring the table's columns to the build's (add new ones, drop the SQL's removed ones) and
+    their comments to the documented meanings."""
+    current = table.schema()
     wanted = {field.name for field in schema}
-    if [(f.name, f.type) for f in current] == [(f.name, f.type) for f in schema]:
+    same_columns = [(f.name, f.type) for f in current.as_arrow()] == [
+        (f.name, f.type) for f in schema
+    ]
+    stale_docs = {
+        name: text
+        for name, text in docs.items()
+        if name in wanted and (name not in current.column_names or current.find_field(name).doc != text)
+    }
+    if same_columns and not stale_docs:
         return
     with table.update_schema(allow_incompatible_changes=True) as update:
-        update.union_by_name(schema)
-        for name in _gone(current.names, wanted):
-            update.delete_column(name)
+        if not same_columns:
+            update.union_by_name(schema)
+            for name in _gone(current.column_names, wanted):
+                update.delete_column(name)
+    if stale_docs:
+        with table.update_schema() as update:
+            for name, text in stale_docs.items():
+                update.update_column(name, doc=text)
 
 
 def _gone(names: Iterable[str], wanted: set[str]) -> list[str]:

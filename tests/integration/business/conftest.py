@@ -19,14 +19,17 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 
 import pyarrow as pa
 import pytest
 
+from olist_assets.core.business.tables import build_stages
 from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.tables import BATCH_COLUMN, CLEAN
+from olist_assets.engines.duckdb_engine import DuckDBEngine
 from olist_assets.stores.iceberg.catalogs import default_config
 from olist_assets.stores.iceberg.commits import commit_files
 from olist_assets.stores.iceberg.datafiles import write_data_files
@@ -262,3 +265,14 @@ def tiny_tables() -> dict[str, list[dict]]:
 def write_clean(tables: IcebergTables):
     """Commit rows of clean tables into the lake as one more batch (see write_clean_layer)."""
     return functools.partial(write_clean_layer, tables)
+
+
+@pytest.fixture(scope="module")
+def tiny_business(shared_tiny_lake: IcebergTables) -> Iterator[DuckDBEngine]:
+    """An engine over the tiny clean layer with every business table built, shared by a module."""
+    engine = DuckDBEngine(shared_tiny_lake)
+    for stage in build_stages():
+        for name in stage:
+            engine.build_table(name)
+    yield engine
+    engine.close()

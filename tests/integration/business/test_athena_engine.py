@@ -31,6 +31,7 @@ from moto.moto_api import state_manager
 from sqlglot import exp
 
 from olist_assets import settings
+from olist_assets.core.business.docs import table_doc
 from olist_assets.core.business.tables import BUSINESS_TABLES
 from olist_assets.core.checks.business import orders_conserved
 from olist_assets.core.tables import BUSINESS, CLEAN
@@ -262,6 +263,16 @@ def test_a_build_commits_the_ctas_output_as_one_iceberg_snapshot_of_the_glue_tab
     assert rows.to_pylist() == ctas_rows(1).cast(rows.schema).to_pylist()
     assert rows.schema.field("purchase_ts").type == pa.timestamp("us")
     assert (result.rows, result.location) == (3, f"s3://{BUCKET}/business/fact_orders")
+
+
+def test_the_glue_table_carries_the_documented_table_and_column_comments(engine, clean_lake):
+    engine.build_table("fact_orders", run_id="run1")
+
+    published = glue_table("fact_orders")
+    doc = table_doc("fact_orders")
+    assert published["Description"] == doc.description
+    comments = {c["Name"]: c.get("Comment") for c in published["StorageDescriptor"]["Columns"]}
+    assert comments == {name: doc.columns[name] for name in ("order_id", "purchase_ts", "payment_total")}
 
 
 def order_ids(tables: IcebergTables, snapshot_id: int | None = None) -> list[str]:

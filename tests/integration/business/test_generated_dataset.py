@@ -147,7 +147,9 @@ def test_delivery_performance_counts_late_orders_by_date(built):
 def test_people_are_counted_by_customer_unique_id(built):
     engine, clean = built
     orders = orders_with_people(clean)
-    buyers = orders.loc[~orders["order_status"].isin(EXCLUDED), "customer_unique_id"].nunique()
+    sold = orders[~orders["order_status"].isin(EXCLUDED)]
+    buyers = sold["customer_unique_id"].nunique()
+    with_items = sold[sold["order_id"].isin(clean["order_items"]["order_id"])]
 
     rfm = business(engine, "SELECT count(*) AS people FROM business.customer_rfm").iloc[0]
     cohorts = business(
@@ -156,8 +158,37 @@ def test_people_are_counted_by_customer_unique_id(built):
         "WHERE months_since_first = 0",
     ).iloc[0]
 
-    assert rfm["people"] == cohorts["people"] == buyers
+    # cohorts count every buyer; RFM only people with an order holding items (monetary > 0)
+    assert cohorts["people"] == buyers
+    assert rfm["people"] == with_items["customer_unique_id"].nunique()
     assert buyers < orders["customer_id"].nunique()
+
+
+def test_kpi_monthly_equals_pandas_month_by_month(built):
+    engine, clean = built
+    orders = orders_with_people(clean)
+    orders["month"] = orders["order_purchase_timestamp"].dt.to_period("M").dt.start_time.dt.date
+    sold = orders[~orders["order_status"].isin(EXCLUDED)]
+    items = clean["order_items"].merge(sold[["order_id", "month"]], on="order_id")
+    expected = pd.DataFrame(
+        {
+            "orders": sold.groupby("month")["order_id"].count(),
+            "customers": sold.groupby("month")["customer_unique_id"].nunique(),
+            "items": items.groupby("month")["order_id"].count(),
+            "gmv": items.groupby("month")["price"].sum(),
+            "freight": items.groupby("month")["freight_value"].sum(),
+        }
+    ).reindex(sorted(orders["month"].unique()))
+    expected = expected.fillna({"orders": 0, "customers": 0, "items": 0})
+    expected = expected.fillna(Decimal("0.00")).astype(
+        {"orders": int, "customers": int, "items": int}
+    )
+
+    kpi = business(
+        engine, "SELECT month, orders, customers, items, gmv, freight FROM business.kpi_monthly"
+    ).set_index("month")
+
+    assert kpi.sort_index().to_dict() == expected.to_dict()
 
 
 def test_seller_scorecard_orders_equal_distinct_seller_orders(built):

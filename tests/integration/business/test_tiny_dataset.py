@@ -8,7 +8,7 @@ Expected rows are tables, one row per line, so this file allows long lines.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -24,6 +24,7 @@ from olist_assets.stores.iceberg.tables import IcebergTables
 
 D = Decimal
 JAN, FEB, MAR, APR = date(2018, 1, 1), date(2018, 2, 1), date(2018, 3, 1), date(2018, 4, 1)
+MAY = date(2018, 5, 1)
 
 
 def built(tables: IcebergTables) -> DuckDBEngine:
@@ -39,6 +40,45 @@ def built(tables: IcebergTables) -> DuckDBEngine:
 def engine(shared_tiny_lake: IcebergTables) -> DuckDBEngine:
     """The business tables built once over the tiny lake, for the tests that only read them."""
     return built(shared_tiny_lake)
+
+
+def delivered_orders(rows: list[tuple[str, str, str, str]]) -> dict[str, list[dict]]:
+    """Clean rows for extra people: (order, customer, person, purchased) of one 10.00 BRL item
+    each, delivered three days later, estimated in ten."""
+    orders, customers, items = [], [], []
+    for order, customer, person, bought in rows:
+        when = datetime.fromisoformat(bought)
+        customers.append(
+            {
+                "customer_id": customer,
+                "customer_unique_id": person,
+                "customer_zip_code_prefix": "01000",
+                "customer_city": "cidade",
+                "customer_state": "SP",
+            }
+        )
+        orders.append(
+            {
+                "order_id": order,
+                "customer_id": customer,
+                "order_status": "delivered",
+                "order_purchase_timestamp": when,
+                "order_delivered_customer_date": when + timedelta(days=3),
+                "order_estimated_delivery_date": when + timedelta(days=10),
+            }
+        )
+        items.append(
+            {
+                "order_id": order,
+                "order_item_id": 1,
+                "product_id": "p1",
+                "seller_id": "s1",
+                "shipping_limit_date": when,
+                "price": D("10.00"),
+                "freight_value": D("0.00"),
+            }
+        )
+    return {"orders": orders, "customers": customers, "order_items": items}
 
 
 def rows(engine: DuckDBEngine, table: str, columns: str) -> list[tuple]:
@@ -159,15 +199,55 @@ def test_seller_scorecard_covers_every_seller(engine):
     ]  # fmt: skip
 
 
-def test_customer_rfm_counts_people_not_customer_ids(engine):
+def test_customer_rfm_counts_people_not_customer_ids_and_only_orders_holding_items(engine):
+    # u9's only order (o11, created) has no items: it bought nothing, so u9 is not scored;
+    # u4 and u5 only have canceled or unavailable orders
     assert rows(engine, "customer_rfm", "*") == [
-        ("u1", 33, 2, D("250.00"), 3, 4, 5, "loyal"),
-        ("u2", 21, 2, D("145.00"), 4, 4, 3, "champions"),
-        ("u3", 0, 2, D("232.00"), 5, 4, 5, "champions"),
-        ("u6", 61, 1, D("80.00"), 1, 1, 1, "lost"),
-        ("u7", 54, 1, D("215.50"), 1, 1, 4, "at_risk"),
-        ("u8", 39, 1, D("100.00"), 2, 1, 2, "lost"),
-        ("u9", 3, 1, D("0.00"), 5, 1, 1, "recent"),
+        ("u1", 33, 2, D("250.00"), 5, 2, 5, "champions"),
+        ("u2", 21, 2, D("145.00"), 5, 2, 3, "champions"),
+        ("u3", 0, 2, D("232.00"), 5, 2, 5, "champions"),
+        ("u6", 61, 1, D("80.00"), 5, 1, 1, "recent"),
+        ("u7", 54, 1, D("215.50"), 5, 1, 4, "recent"),
+        ("u8", 39, 1, D("100.00"), 5, 1, 2, "recent"),
+    ]
+
+
+def test_rfm_scores_recency_by_quarter_frequency_by_count_and_money_by_quintile(
+    tiny_lake, write_clean
+):
+    # Given four more people who bought in 2017, 247 to 455 days before the last purchase
+    # (o12, 2018-04-05): u10 once, u11 once, u12 six times, u13 once
+    extra = delivered_orders(
+        [
+            ("o20", "c20", "u10", "2017-01-05 10:00"),
+            ("o21", "c21", "u11", "2017-08-01 10:00"),
+            *[
+                (f"o2{n}", f"c2{n}", "u12", f"2017-06-{day} 10:00")
+                for n, day in zip(range(2, 8), ("01", "05", "10", "15", "20", "30"), strict=True)
+            ],
+            ("o28", "c28", "u13", "2017-05-01 10:00"),
+        ]
+    )
+    extra["order_items"][0]["price"] = D("500.00")  # u10's one purchase is the largest
+    extra["order_items"][-1]["price"] = D("5.00")  # u13's the smallest
+    write_clean(extra, batch="older")
+
+    scored = rows(built(tiny_lake), "customer_rfm", "*")
+
+    # monetary 5 (u13) < 10 (u11) < 60 (u12) < 80 (u6) < 100 (u8) < 145 (u2) < 215.50 (u7) < 232
+    # (u3) < 250 (u1) < 500 (u10): percent_rank 0, 1/9, ..., 1 and m_score 1 + floor(5 * rank)
+    # 1 1 2 2 3 3 4 4 5 5
+    assert scored == [
+        ("u1", 33, 2, D("250.00"), 5, 2, 5, "champions"),
+        ("u10", 455, 1, D("500.00"), 1, 1, 5, "at_risk"),
+        ("u11", 247, 1, D("10.00"), 3, 1, 1, "needs_attention"),
+        ("u12", 279, 6, D("60.00"), 2, 5, 2, "loyal"),
+        ("u13", 339, 1, D("5.00"), 2, 1, 1, "lost"),
+        ("u2", 21, 2, D("145.00"), 5, 2, 3, "champions"),
+        ("u3", 0, 2, D("232.00"), 5, 2, 4, "champions"),
+        ("u6", 61, 1, D("80.00"), 5, 1, 2, "recent"),
+        ("u7", 54, 1, D("215.50"), 5, 1, 4, "recent"),
+        ("u8", 39, 1, D("100.00"), 5, 1, 3, "recent"),
     ]
 
 
@@ -212,7 +292,7 @@ def test_an_order_delivered_before_it_was_purchased_is_left_out_of_durations_and
     )
     s3 = rows(engine, "seller_scorecard", "seller_id, on_time_rate, avg_delivery_days")[2]
     assert s3 == ("s3", None, None)
-    assert headline(engine).on_time_rate == pytest.approx(5 / 7)  # o03 and o09 late, o12 apart
+    assert headline(engine.query("SELECT * FROM business.fact_orders")).on_time_rate == pytest.approx(5 / 7)  # o03 and o09 late, o12 apart
 
 
 def test_payment_mix_per_month_and_type(engine):
@@ -228,43 +308,100 @@ def test_payment_mix_per_month_and_type(engine):
     ]
 
 
-def test_cohort_retention_follows_people_across_customer_ids(engine):
+def test_cohort_retention_has_every_month_up_to_the_last_sale_with_zeros_where_nobody_returned(
+    engine,
+):
+    # Cohorts: JAN u1, u2; FEB u3, u6, u7 (shipped counts as sold), u8; APR u9 (a created order
+    # is a sale). MAR has no cohort: u1 and u2 came back. Nobody bought again in FEB, and in APR only
+    # u3. The last month with a sale is APR.
     assert rows(engine, "cohort_retention", "*") == [
         (JAN, 0, 2, 2, 1.0),
+        (JAN, 1, 2, 0, 0.0),
         (JAN, 2, 2, 2, 1.0),
+        (JAN, 3, 2, 0, 0.0),
         (FEB, 0, 4, 4, 1.0),
+        (FEB, 1, 4, 0, 0.0),
         (FEB, 2, 4, 1, 0.25),
         (APR, 0, 1, 1, 1.0),
     ]
+
+
+def test_kpi_monthly_counts_each_sold_order_once_per_month(engine):
+    # JAN o01 o02; FEB o03 o07 o08 (shipped) o09; MAR o04 o10 (o05 canceled, o06 unavailable left
+    # out); APR o11 (created, no items) o12. AOV = revenue / orders: FEB 495.50 / 4 = 123.875.
+    assert rows(engine, "kpi_monthly", "*") == [
+        (JAN, 2, 2, 4, D("280.00"), D("30.00"), D("310.00"), D("155.00"), 2, 1.0, 4.5),
+        (FEB, 4, 4, 5, D("450.00"), D("45.50"), D("495.50"), D("123.88"), 3, 0.333333, 3.0),
+        (MAR, 2, 2, 4, D("80.00"), D("5.00"), D("85.00"), D("42.50"), 2, 1.0, 5.0),
+        (APR, 2, 2, 1, D("120.00"), D("12.00"), D("132.00"), D("66.00"), 1, 1.0, 5.0),
+    ]  # fmt: skip
+
+
+def test_a_month_of_only_canceled_orders_is_a_kpi_row_of_zeros_and_no_cohort_month(
+    tiny_lake, write_clean
+):
+    canceled = delivered_orders([("o30", "c30", "u20", "2018-05-10 10:00")])
+    canceled["orders"][0] |= {"order_status": "canceled", "order_delivered_customer_date": None}
+    write_clean(canceled, batch="may")
+
+    engine = built(tiny_lake)
+
+    assert rows(engine, "kpi_monthly", "*")[-1] == (
+        MAY, 0, 0, 0, D("0.00"), D("0.00"), D("0.00"), None, 0, None, None
+    )  # fmt: skip
+    assert max(row[0] for row in rows(engine, "cohort_retention", "*")) == APR
 
 
 def test_every_business_check_passes_on_the_tiny_dataset(engine):
     outcomes = business_checks(engine)
 
     assert {(o.table, o.name) for o in outcomes if not o.passed} == set()
-    assert len(outcomes) == 16
+    assert len(outcomes) == 19
+
+
+KPI = ("kpi_monthly", "totals_reconciled")
 
 
 @pytest.mark.parametrize(
     ("table", "tampered", "failing"),
     [
-        ("fact_order_items", "SELECT * FROM t WHERE order_id <> 'o08'", {"price_conserved"}),
+        (
+            "fact_order_items",
+            "SELECT * FROM t WHERE order_id <> 'o08'",
+            {("fact_order_items", "price_conserved"), KPI},
+        ),
         (
             "fact_order_items",
             "SELECT * REPLACE (CASE WHEN order_id = 'o09' THEN item_total ELSE allocated_payment "
             "END AS allocated_payment) FROM t",
-            {"allocations_match_payments"},
+            {("fact_order_items", "allocations_match_payments")},
         ),
-        ("fact_orders", "SELECT * FROM t WHERE order_id <> 'o11'", {"orders_conserved"}),
+        (
+            "fact_orders",
+            "SELECT * FROM t WHERE order_id <> 'o11'",
+            {("fact_orders", "orders_conserved"), KPI},
+        ),
         (
             "fact_orders",
             "SELECT * FROM t UNION ALL SELECT * FROM t WHERE order_id = 'o01'",
-            {"grain_unique", "orders_conserved", "payments_conserved"},
+            {
+                ("fact_orders", "grain_unique"),
+                ("fact_orders", "orders_conserved"),
+                ("fact_orders", "payments_conserved"),
+                KPI,
+            },
         ),
         (
             "delivery_performance",
             "SELECT * REPLACE (on_time_rate * 2 AS on_time_rate) FROM t",
-            {"rates_in_range"},
+            {("delivery_performance", "rates_in_range")},
+        ),
+        ("kpi_monthly", "SELECT * REPLACE (gmv + 0.01 AS gmv) FROM t", {KPI}),
+        ("kpi_monthly", "SELECT * FROM t WHERE month <> DATE '2018-04-01'", {KPI}),
+        (
+            "kpi_monthly",
+            "SELECT * REPLACE (delivered_orders + 1 AS delivered_orders) FROM t",
+            {KPI},
         ),
     ],
 )
@@ -279,11 +416,11 @@ def test_a_check_fails_when_its_table_is_wrong(tiny_lake, tmp_path, table, tampe
     target = new_data_path(tiny_lake.location(BUSINESS, table))
     with tiny_lake.file_io(target).new_output(target).create() as out:
         out.write(path.read_bytes())
-    publish_build(tiny_lake, table, BUSINESS_TABLES[table].description, [target], inputs={})
+    publish_build(tiny_lake, table, [target], inputs={})
 
     # When the checks run on a fresh engine
     outcomes = business_checks(DuckDBEngine(tiny_lake))
 
-    # Then exactly the checks that guard against that defect fail
-    assert {o.name for o in outcomes if not o.passed} == failing
-    assert {o.table for o in outcomes if not o.passed} == {table}
+    # Then exactly the checks that guard against that defect fail (kpi_monthly's reconciliation
+    # also catches a fact table no longer matching the months built from it)
+    assert {(o.table, o.name) for o in outcomes if not o.passed} == failing

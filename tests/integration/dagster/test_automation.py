@@ -10,7 +10,7 @@ from olist_assets.defs.business import business_assets
 from olist_assets.defs.clean import clean_assets
 from olist_assets.defs.raw import raw_assets
 from olist_assets.defs.report import olist_report
-from olist_assets.defs.resources import LakeResource, LandingResource
+from olist_assets.defs.resources import lake_resources
 
 pytestmark = pytest.mark.filterwarnings("ignore::dagster.BetaWarning")
 
@@ -18,7 +18,7 @@ ASSETS = [*raw_assets, *follow_inputs([*clean_assets, *business_assets]), olist_
 DEFS = dg.Definitions(
     assets=ASSETS,
     sensors=[automation_sensor],
-    resources={"lake": LakeResource(url="lake"), "landing": LandingResource(url="landing")},
+    resources=lake_resources("lake", "landing"),
 )
 
 

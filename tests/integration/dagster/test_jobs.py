@@ -7,29 +7,12 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from olist_assets.defs.automation import automation_sensor, follow_inputs
-from olist_assets.defs.business import business_assets, business_checks
-from olist_assets.defs.clean import clean_assets, clean_checks
-from olist_assets.defs.jobs import business_refresh_job, daily_full_refresh, full_refresh_job
-from olist_assets.defs.raw import raw_assets
-from olist_assets.defs.report import REPORT_ASSET_KEY, olist_report
-from olist_assets.defs.resources import LakeResource, LandingResource
-from olist_assets.defs.sensors import landing_sensor
+from olist_assets.definitions import build_definitions
+from olist_assets.defs.business import business_assets
+from olist_assets.defs.jobs import daily_full_refresh
+from olist_assets.defs.report import REPORT_ASSET_KEY
 from olist_assets.generator.dataset import generate_dataset
 from olist_assets.report.document import REPORT_KEY
-
-ASSETS = [*raw_assets, *follow_inputs([*clean_assets, *business_assets]), olist_report]
-
-
-def _definitions(lake: str, landing: str) -> dg.Definitions:
-    return dg.Definitions(
-        assets=ASSETS,
-        asset_checks=[*clean_checks, *business_checks],
-        jobs=[full_refresh_job, business_refresh_job],
-        schedules=[daily_full_refresh],
-        sensors=[landing_sensor, automation_sensor],
-        resources={"lake": LakeResource(url=lake), "landing": LandingResource(url=landing)},
-    )
 
 
 def _selected(definitions: dg.Definitions, name: str) -> set[str]:
@@ -38,10 +21,11 @@ def _selected(definitions: dg.Definitions, name: str) -> set[str]:
 
 
 def test_full_refresh_selects_every_asset_and_business_refresh_only_the_business_group() -> None:
-    definitions = _definitions("lake", "landing")
-    every = {key.to_user_string() for asset in ASSETS for key in asset.keys}
+    definitions = build_definitions("lake", "landing")
+    every = {key.to_user_string() for key in definitions.resolve_asset_graph().get_all_asset_keys()}
 
     assert _selected(definitions, "full_refresh") == every
+    assert _selected(definitions, "landing_refresh") == every
     assert _selected(definitions, "business_refresh") == {
         key.to_user_string() for asset in business_assets for key in asset.keys
     }
@@ -56,7 +40,7 @@ def test_the_daily_schedule_is_off_until_switched_on() -> None:
 def test_full_refresh_on_generated_data_builds_every_layer_and_the_report(tmp_path: Path) -> None:
     landing, lake = tmp_path / "landing", tmp_path / "lake"
     generate_dataset(landing, scale=0.005, seed=3)
-    definitions = _definitions(str(lake), str(landing))
+    definitions = build_definitions(str(lake), str(landing))
 
     with dg.DagsterInstance.ephemeral() as instance:
         result = definitions.resolve_job_def("full_refresh").execute_in_process(instance=instance)

@@ -1,4 +1,5 @@
-"""The landing sensor requests each new or changed file's raw asset exactly once, local or on S3."""
+"""The landing sensor requests each new or changed file's raw asset, and what depends on it, exactly
+once, local or on S3, in a named job."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 from moto import mock_aws
 
 from olist_assets.core.contracts import CONTRACTS
-from olist_assets.defs.resources import LakeResource, LandingResource
+from olist_assets.definitions import build_definitions
 from olist_assets.defs.sensors import SETTLE_SECONDS, changed_files, landing_sensor
 from olist_assets.stores.local import LocalStore
 
@@ -38,11 +39,15 @@ class Landing:
         self.logged: list[tuple[str, str]] = []
 
     def evaluate(self) -> list[dg.RunRequest]:
-        resources = {
-            "landing": LandingResource(url=self.url),
-            "lake": LakeResource(url=str(self.lake)),
-        }
-        context = dg.build_sensor_context(cursor=self.cursor, resources=resources)
+        definitions = build_definitions(str(self.lake), self.url)
+        context = dg.build_sensor_context(
+            cursor=self.cursor,
+            definitions=definitions,
+            resources={
+                "landing": definitions.resources["landing"],
+                "lake": definitions.resources["lake"],
+            },
+        )
         context.log.addHandler(_Collect(self.logged))
         result = landing_sensor(context)
         self.cursor = result.cursor
@@ -101,7 +106,26 @@ def s3(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Landing]:
 
 
 def _tables(requests: list[dg.RunRequest]) -> list[str]:
-    return [key.to_user_string() for r in requests for key in r.asset_selection]
+    """The raw assets the requests land."""
+    return [
+        key.to_user_string() for r in requests for key in r.asset_selection if key.path[0] == "raw"
+    ]
+
+
+def test_a_landed_file_runs_the_named_landing_job_over_its_raw_asset_and_everything_downstream(
+    local: Landing,
+) -> None:
+    local.put(SELLERS, "a\n")
+
+    (request,) = local.evaluate()
+
+    selected = {key.to_user_string() for key in request.asset_selection}
+    assert landing_sensor.job_name == "landing_refresh"
+    assert request.tags["olist/trigger"] == "landing"
+    assert {"raw/sellers", "clean/sellers", "business/seller_scorecard", "report/olist_report"} <= (
+        selected
+    )
+    assert not {"raw/orders", "clean/orders", "business/fact_orders"} & selected
 
 
 def test_a_new_file_requests_its_raw_asset_once(local: Landing) -> None:
@@ -212,14 +236,32 @@ def test_a_removed_file_put_back_is_landed_again(local: Landing, tmp_path: Path)
     assert _tables(local.evaluate()) == ["raw/sellers"]
 
 
+def test_a_file_just_written_is_waited_for_within_the_evaluation_then_landed(
+    tmp_path: Path,
+) -> None:
+    store = LocalStore(tmp_path)
+    (tmp_path / ORDERS).write_text("whole")
+    waits: list[float] = []
+
+    seen, ready = changed_files(store, {}, datetime.now(tz=UTC), sleep=waits.append)
+
+    assert len(waits) == 1 and 0 < waits[0] <= SETTLE_SECONDS
+    assert [info.key for info in ready] == [ORDERS]
+    assert list(seen) == [ORDERS]
+
+
 def test_a_file_still_being_written_waits_for_the_next_evaluation(tmp_path: Path) -> None:
     store = LocalStore(tmp_path)
-    (tmp_path / ORDERS).write_text("partial")
-    now = datetime.now(tz=UTC)
+    path = tmp_path / ORDERS
+    path.write_text("partial")
 
-    waiting, deferred = changed_files(store, {}, now)
-    _settled(tmp_path / ORDERS)
-    seen, ready = changed_files(store, waiting, now)
+    def writer_still_writing(_seconds: float) -> None:
+        with path.open("a") as stream:
+            stream.write(" and more")
+
+    waiting, deferred = changed_files(store, {}, datetime.now(tz=UTC), sleep=writer_still_writing)
+    _settled(path)
+    seen, ready = changed_files(store, waiting, datetime.now(tz=UTC), sleep=pytest.fail)
 
     assert (waiting, deferred) == ({}, [])
     assert [info.key for info in ready] == [ORDERS]
@@ -239,12 +281,11 @@ def test_s3_landing_prefix_is_watched_the_same_way(s3: Landing) -> None:
     s3.put(ORDERS, "a,b\n1,2\n")
     s3.put(SELLERS, "c\n")
 
-    # S3 objects appear whole, but the settle rule uses their last-modified time too
-    time.sleep(SETTLE_SECONDS + 0.5)
+    # S3 objects appear whole, but the settle rule uses their last-modified time too: the
+    # evaluation waits for it
     first = s3.evaluate()
     again = s3.evaluate()
     s3.put(ORDERS, "a,b\n1,3\n")
-    time.sleep(SETTLE_SECONDS + 0.5)
     changed = s3.evaluate()
 
     assert _tables(first) == ["raw/orders", "raw/sellers"]

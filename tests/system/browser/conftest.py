@@ -7,6 +7,7 @@ from workspace.yaml. Every process started here is stopped by its process group.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -80,9 +81,15 @@ def chromium() -> str:
     return path
 
 
+# Dagster UI preferences, kept in the browser's localStorage: graphs flow top to bottom, so the four
+# layers of expanded groups fit one screen, and the left navigation is folded.
+UI_PREFERENCES = {"asset-graph-direction": '"vertical"', "large-screen-nav-open": "false"}
+
+
 @pytest.fixture(scope="module")
 def browser(chromium: str, tmp_path_factory: pytest.TempPathFactory):
-    """A headless Chromium (the system one; Playwright only drives it) with a fresh profile.
+    """A headless Chromium (the system one; Playwright only drives it) with a fresh profile and the
+    UI preferences set.
 
     Module-scoped: Playwright's sync API keeps an asyncio loop running while it is open, which
     other tests (Dagster's automation evaluation calls asyncio.run) must not inherit.
@@ -95,7 +102,14 @@ def browser(chromium: str, tmp_path_factory: pytest.TempPathFactory):
             executable_path=chromium,
             headless=True,
             args=CHROMIUM_FLAGS,
-            viewport={"width": 1600, "height": 1000},
+            viewport={"width": 1800, "height": 820},
+            device_scale_factor=2,  # screenshots sharp enough to read the asset names
+        )
+        context.add_init_script(
+            "".join(
+                f"localStorage.setItem({json.dumps(key)}, {json.dumps(value)});"
+                for key, value in UI_PREFERENCES.items()
+            )
         )
         try:
             yield context

@@ -102,17 +102,50 @@ def upstream_of(key: str, graph: dict[str, tuple[str, set[str]]]) -> set[str]:
     return found
 
 
+NODE_LABEL = "[class*='AssetNode_assetName']"
+
+
+def _labels(page) -> Counter:
+    """The asset names drawn on a graph page, each as many times as it is drawn."""
+    labels = [label.strip() for label in page.locator(NODE_LABEL).all_inner_texts()]
+    names = {key.split("/", 1)[1] for key in expected_graph()}
+    return Counter(next((n for n in names if _shown(label, n)), label) for label in labels)
+
+
 def _drawn_names(browser, url: str, last: str, screenshot: Path | None = None) -> Counter:
     """The asset names drawn on a lineage page, once `last` is drawn."""
     page = _open(browser, url, last)
-    labels = [
-        label.strip() for label in page.locator("[class*='AssetNode_assetName']").all_inner_texts()
-    ]
+    drawn = _labels(page)
     if screenshot:
         page.screenshot(path=screenshot)
     page.close()
-    names = {key.split("/", 1)[1] for key in expected_graph()}
-    return Counter(next((n for n in names if _shown(label, n)), label) for label in labels)
+    return drawn
+
+
+def _fit_graph(page) -> None:
+    """Fold the group list beside the graph, then zoom the graph to fit (a double click on its
+    background, top right, where the layers leave room)."""
+    jump = page.get_by_placeholder("Jump to…").bounding_box()
+    page.mouse.click(jump["x"] + jump["width"] + 22, jump["y"] + jump["height"] / 2)
+    page.wait_for_timeout(1_000)
+    viewport = page.locator("[class*='zoomSliderContainer']").first.locator("..").bounding_box()
+    page.mouse.dblclick(viewport["x"] + viewport["width"] - 160, viewport["y"] + 40)
+    page.wait_for_timeout(2_000)
+
+
+def _graph_screenshot(page, path: Path, margin: int = 30) -> None:
+    """A screenshot of the drawn graph only: the box around every node and group, with a margin,
+    inside the graph's viewport."""
+    labels = page.locator(NODE_LABEL)
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    boxes += [page.locator("svg").get_by_text(g, exact=True).first.bounding_box() for g in GROUPS]
+    view = page.locator("[class*='zoomSliderContainer']").first.locator("..").bounding_box()
+    left = max(view["x"] + 2, min(b["x"] for b in boxes) - margin)
+    top = max(view["y"] + 2, min(b["y"] for b in boxes) - margin)
+    right = min(view["x"] + view["width"], max(b["x"] + b["width"] for b in boxes) + margin)
+    bottom = min(view["y"] + view["height"], max(b["y"] + b["height"] for b in boxes) + margin)
+    clip = {"x": left, "y": top, "width": right - left, "height": bottom - top}
+    page.screenshot(path=path, clip=clip)
 
 
 def test_the_lineage_page_draws_every_asset(
@@ -134,20 +167,29 @@ def test_the_lineage_page_draws_every_asset(
     assert report_upstream | {"raw/geolocation", "clean/geolocation"} == set(graph)
 
 
-def test_the_global_lineage_shows_the_layers_left_to_right(
+def test_the_global_lineage_draws_every_asset_with_groups_expanded_layer_after_layer(
     dagster_ui: DagsterUI, browser, screenshots: Path
 ) -> None:
+    # Given the global lineage, its groups expanded as a user does (⌥E, "Expand all groups")
     page = _open(browser, f"{dagster_ui.url}/asset-groups", "report")
+    page.keyboard.press("Alt+KeyE")
+    page.get_by_text("olist_report", exact=True).first.wait_for(timeout=60_000)
+    _fit_graph(page)
 
+    # When every drawn asset and group is read off the page
+    drawn = _labels(page)
     boxes = {
         group: page.locator("svg").get_by_text(group, exact=True).first.bounding_box()
         for group in GROUPS
     }
-    page.screenshot(path=screenshots / "lineage_groups.png")
+    _graph_screenshot(page, screenshots / "lineage_groups.png")
     page.close()
 
+    # Then every asset is drawn (a raw and a clean node per table) and the layers follow each other
+    assert drawn == Counter(key.split("/", 1)[1] for key in expected_graph())
     lefts = [boxes[group]["x"] for group in GROUPS]
-    assert lefts == sorted(lefts)
+    tops = [boxes[group]["y"] for group in GROUPS]
+    assert lefts == sorted(lefts) and tops == sorted(tops)
 
 
 def test_the_report_asset_shows_its_key_chart(

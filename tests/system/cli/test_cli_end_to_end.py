@@ -186,3 +186,8 @@ def test_run_records_into_dagster_home_creating_it_when_missing(
     with dg.DagsterInstance.get() as instance:
         runs = instance.get_runs()
     assert len(runs) == 1 and runs[0].is_success
+    # the UI shows which job ran, that the command line started it, and on what
+    assert runs[0].job_name == "full_refresh"
+    assert runs[0].tags["olist/trigger"] == "cli"
+    assert runs[0].tags["olist/source"] == str(landing)
+    assert runs[0].tags["olist/lake"] == str(tmp_path / "lake")
