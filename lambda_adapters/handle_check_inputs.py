@@ -1,19 +1,33 @@
-"""Check inputs: is the refresh's request quiet long enough, superseded, or are clean tables missing?"""
+"""Check inputs: wait for the burst to go quiet, supersede, report missing clean tables, or build."""
 
 from datetime import UTC, datetime
+
+import boto3
 
 from olist_assets import settings
 from olist_assets.aws.config import positive_seconds
 from olist_assets.aws.invocation import invocation
-from olist_assets.aws.refresh import refresh_readiness
+from olist_assets.aws.metrics import publish_refresh_pending
+from olist_assets.aws.refresh import RefreshStates, check_refresh
 from olist_assets.stores.locations import open_store
 
 
 def lambda_handler(event, context):
     with invocation("check_inputs", context) as env:
-        return refresh_readiness(
-            open_store(env[settings.LAKE_URL]),
+        session = boto3.Session()
+        now = datetime.now(tz=UTC)
+        verdict = check_refresh(
+            RefreshStates(open_store(env[settings.LAKE_URL], session=session)),
+            session.client("stepfunctions"),
+            env[settings.STATE_MACHINE_ARN],
             execution=event["execution"],
-            now=datetime.now(tz=UTC),
-            debounce_seconds=positive_seconds(env, settings.REFRESH_DEBOUNCE_SECONDS),
+            now=now,
+            quiet_seconds=positive_seconds(env, settings.REFRESH_DEBOUNCE_SECONDS),
         )
+        publish_refresh_pending(
+            env[settings.METRICS_NAMESPACE],
+            env[settings.STATE_MACHINE_ARN],
+            verdict["pending_seconds"],
+            now,
+        )
+        return verdict

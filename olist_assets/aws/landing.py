@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import urlparse
 
 from olist_assets.aws import glue as catalog
-from olist_assets.aws import refresh
 from olist_assets.aws.events import ObjectCreated
 from olist_assets.core import lake, runs
 from olist_assets.core.cleaning import refresh_table
@@ -43,10 +42,7 @@ class Landing:
 
     store: Store
     glue: Any
-    sfn: Any
     clean_database: str
-    state_machine_arn: str
-    debounce_seconds: int
     code_version: str
     clock: Callable[[], datetime] = lambda: datetime.now(tz=UTC)
 
@@ -115,15 +111,6 @@ def _process(
             landing.glue, landing.clean_database, contract, location
         ),
     }
-    if result.changed:
-        outcome["refresh"] = refresh.request_refresh(
-            landing.store,
-            landing.sfn,
-            landing.state_machine_arn,
-            raw_key,
-            landing.clock(),
-            landing.debounce_seconds,
-        )
     return outcome
 
 

@@ -10,6 +10,9 @@ it was and its partial output is removed.
 The work group must not enforce its settings over the client's: Athena rejects a CTAS naming an
 external_location in a work group that does (it would write the table under the query results
 location instead), so the build checks this first and says so.
+
+Queries go through boto3 alone (StartQueryExecution, GetQueryExecution polled with a bounded
+backoff, GetQueryResults), so the functions need no pandas or awswrangler layer.
 """
 
 from __future__ import annotations
@@ -17,9 +20,7 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
-import awswrangler as wr
 import boto3
 import pyarrow as pa
 
@@ -27,6 +28,7 @@ from olist_assets.core import lake
 from olist_assets.core.business.engine import BuildResult
 from olist_assets.core.business.tables import BUSINESS_TABLES, qualify_schemas, sql_for
 from olist_assets.core.storage import Store
+from olist_assets.engines.athena_queries import run_query, select_results
 
 GLUE_TABLE_FIELDS = ("StorageDescriptor", "PartitionKeys", "TableType", "Parameters")
 
@@ -80,17 +82,12 @@ class AthenaEngine:
         return BuildResult(name, rows, location, time.perf_counter() - started)
 
     def query(self, sql: str) -> pa.Table:
-        frame = wr.athena.read_sql_query(
-            self.render(sql),
-            database=self.business_database,
-            workgroup=self.workgroup,
-            ctas_approach=False,
-            boto3_session=self.session,
-        )
-        return pa.Table.from_pandas(frame, preserve_index=False)
+        athena = self.session.client("athena")
+        query_id = self._execute(self.render(sql))
+        return select_results(athena, query_id)
 
     def _require_client_settings(self) -> None:
-        workgroup = wr.athena.get_work_group(self.workgroup, boto3_session=self.session)
+        workgroup = self.session.client("athena").get_work_group(WorkGroup=self.workgroup)
         if workgroup["WorkGroup"]["Configuration"].get("EnforceWorkGroupConfiguration"):
             raise EnforcedWorkgroupError(
                 f"Athena work group {self.workgroup!r} enforces its settings over the client's, "
@@ -107,14 +104,9 @@ class AthenaEngine:
         )
 
     def _execute(self, sql: str) -> str:
-        execution: dict[str, Any] = wr.athena.start_query_execution(
-            sql,
-            database=self.business_database,
-            workgroup=self.workgroup,
-            wait=True,
-            boto3_session=self.session,
-        )
-        return execution["QueryExecutionId"]
+        """Run one statement in the work group against the business database; its query id."""
+        athena = self.session.client("athena")
+        return run_query(athena, sql, database=self.business_database, workgroup=self.workgroup)
 
     def _update_count(self, query_id: str) -> int:
         """Rows a CTAS wrote, as Athena reports them for the query."""

@@ -26,6 +26,8 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"
 BUCKET = "olist-lake-test"
 CLEAN_DATABASE = "olist_clean"
+QUARANTINE_DATABASE = "olist_quarantine"
+METRICS_NAMESPACE = "olist-test"
 FUNCTION_PREFIX = "olist-"
 SFN_DEBOUNCE_SECONDS = 2
 PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -96,6 +98,23 @@ class Lake:
         }
         return render_event(template, **(values | override))
 
+    def sqs_batch(self, *events: dict) -> dict:
+        """The SQS batch Lambda receives from the landing queue: one S3 notification per message."""
+        return {
+            "Records": [
+                {
+                    "messageId": f"m{index:02d}",
+                    "receiptHandle": f"handle-{index}",
+                    "body": json.dumps(event),
+                    "attributes": {"ApproximateReceiveCount": "1"},
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:olist-landing",
+                    "awsRegion": REGION,
+                }
+                for index, event in enumerate(events)
+            ]
+        }
+
     def keys(self, prefix: str) -> list[str]:
         listed = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=prefix).get("Contents", [])
         return sorted(item["Key"] for item in listed)
@@ -125,13 +144,17 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_PROFILE", raising=False)
 
 
-def deploy(monkeypatch: pytest.MonkeyPatch, debounce_seconds: int = 60) -> Lake:
+def deploy(
+    monkeypatch: pytest.MonkeyPatch, debounce_seconds: int = 60, versioned: bool = True
+) -> Lake:
     """Create what Terraform would (bucket, database, topic, state machine) and set every env var."""
     session = boto3.Session(region_name=REGION)
     s3 = session.client("s3")
     s3.create_bucket(Bucket=BUCKET)
-    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-    session.client("glue").create_database(DatabaseInput={"Name": CLEAN_DATABASE})
+    if versioned:
+        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    for database in (CLEAN_DATABASE, QUARANTINE_DATABASE):
+        session.client("glue").create_database(DatabaseInput={"Name": database})
     topic = session.client("sns").create_topic(Name="olist-failures")["TopicArn"]
     machine = session.client("stepfunctions").create_state_machine(
         name="olist-refresh-business",
@@ -142,6 +165,9 @@ def deploy(monkeypatch: pytest.MonkeyPatch, debounce_seconds: int = 60) -> Lake:
         settings.LAKE_URL: f"s3://{BUCKET}/",
         settings.GLUE_DATABASE_CLEAN: CLEAN_DATABASE,
         settings.GLUE_DATABASE_BUSINESS: "olist_business",
+        settings.GLUE_DATABASE_QUARANTINE: QUARANTINE_DATABASE,
+        settings.CATALOG: "glue",
+        settings.METRICS_NAMESPACE: METRICS_NAMESPACE,
         settings.ATHENA_WORKGROUP: "olist",
         settings.STATE_MACHINE_ARN: machine["stateMachineArn"],
         settings.REFRESH_DEBOUNCE_SECONDS: str(debounce_seconds),
@@ -157,6 +183,13 @@ def lake_aws(aws_credentials, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lake]
     """The lake deployed on moto (state machine executions recorded, not run)."""
     with mock_aws():
         yield deploy(monkeypatch)
+
+
+@pytest.fixture(params=["versioned", "unversioned"])
+def lake_any(request, aws_credentials, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lake]:
+    """The lake deployed on moto, once on a versioned bucket and once on an unversioned one."""
+    with mock_aws():
+        yield deploy(monkeypatch, versioned=request.param == "versioned")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ moto runs the Athena API (query executions, work groups), Glue and S3, but it do
 `FakeAthenaSql` stands in for that one layer through botocore events on the engine's session: when
 a CTAS is submitted it does what Athena would (create the staging Glue table, write Parquet under
 its external_location) and reports the CTAS row count in GetQueryResults' UpdateCount. Everything
-else (awswrangler's calls, the engine's Glue switch and S3 clean-up) runs against moto as written.
+else (the engine's boto3 Athena calls, its Glue switch and S3 clean-up) runs against moto as written.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import re
 
-import awswrangler as wr
 import boto3
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,6 +25,7 @@ from sqlglot import exp
 
 from olist_assets.core.checks.business import orders_conserved
 from olist_assets.engines.athena_engine import AthenaEngine, EnforcedWorkgroupError
+from olist_assets.engines.athena_queries import AthenaQueryFailed
 from olist_assets.stores.s3 import S3Store
 
 pytestmark = pytest.mark.integration
@@ -203,7 +203,7 @@ def test_a_failed_ctas_leaves_the_published_table_and_its_data_untouched(engine,
 
     # When the next CTAS fails after writing part of its output
     athena.fail_next = True
-    with pytest.raises(wr.exceptions.QueryFailed, match="simulated failure"):
+    with pytest.raises(AthenaQueryFailed, match="simulated failure"):
         engine.build_table("fact_orders", run_id="run2")
 
     # Then readers still see the previous build, and the partial output is removed

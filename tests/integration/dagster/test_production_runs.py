@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +28,7 @@ BUCKET = "olist-prod-lake"
 REGION = "us-east-1"
 SELLER = "3442f8959a84dea7ee197c632cb2df15,13023,campinas,SP"
 SELLER_2 = "d1b65fc7debc3361ea86b5f14c68d2e2,13844,mogi guacu,SP"
+SEQUENCERS = itertools.count(1)
 
 
 @dataclass
@@ -42,8 +43,9 @@ class Production:
         """Put an object and run the landing Lambda's core on it, as S3 would trigger it."""
         s3 = self.landing.store.client
         put = s3.put_object(Bucket=BUCKET, Key=key, Body=body.encode())
+        sequencer = f"{next(SEQUENCERS):018X}"
         event = ObjectCreated(
-            BUCKET, key, put["ETag"].strip('"'), put.get("VersionId"), None, len(body), None
+            BUCKET, key, put["ETag"].strip('"'), put.get("VersionId"), sequencer, len(body), None
         )
         return land_object(self.landing, event)
 
@@ -66,18 +68,10 @@ def production(monkeypatch: pytest.MonkeyPatch) -> Iterator[Production]:
         session = boto3.Session(region_name=REGION)
         session.client("s3").create_bucket(Bucket=BUCKET)
         session.client("glue").create_database(DatabaseInput={"Name": "olist_clean"})
-        machine = session.client("stepfunctions").create_state_machine(
-            name="refresh",
-            definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
-            roleArn="arn:aws:iam::123456789012:role/refresh",
-        )
         landing = Landing(
             store=S3Store(BUCKET, session=session),
             glue=session.client("glue"),
-            sfn=session.client("stepfunctions"),
             clean_database="olist_clean",
-            state_machine_arn=machine["stateMachineArn"],
-            debounce_seconds=60,
             code_version="test-1",
         )
         yield Production(landing, build_production_runs_sensor(enabled=False))
