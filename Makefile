@@ -10,7 +10,7 @@ SCALE ?= 0.1
 SEED ?= 42
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: env run test lint dev screenshots package ddl infra-generate infra-check deploy-local bench clean-data
+.PHONY: env run test lint dev screenshots package ddl infra-generate infra-check deploy-local burst destroy bench clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -42,8 +42,10 @@ dev: $(STAMP)
 screenshots: $(STAMP)  ## refresh docs/screenshots/ from the browser tests
 	OLIST_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/system/browser -q
 
-package: $(STAMP)
+package: $(STAMP)  ## build/lambda.zip (handlers and their modules) and build/layer.zip (dependencies), sizes checked
 	$(BIN)/python infrastructure/build_lambda_zip.py --out build/lambda.zip
+	$(BIN)/python infrastructure/build_lambda_layer.py --out build/layer.zip
+	$(BIN)/python infrastructure/check_lambda_sizes.py build/lambda.zip dependencies=build/layer.zip
 
 ddl: $(STAMP)  ## re-render sql/ddl/ (Athena DDL of the clean layer) from the contracts
 	$(BIN)/python -m olist_assets.core.business.ddl
@@ -54,8 +56,14 @@ infra-generate: $(STAMP)  ## re-render infrastructure/generated/*.json from the 
 infra-check: $(STAMP)  ## offline Terraform checks: generated files, fmt, validate, mocked test, ASL, checkov
 	bash infrastructure/check.sh
 
-deploy-local: $(STAMP)  ## rehearse the deployment on a local moto server, land a dataset, destroy
-	bash infrastructure/deploy_local.sh
+deploy-local: $(STAMP)  ## rehearse the deployment on a local moto server, land a dataset, tear down
+	bash infrastructure/deploy_local.sh rehearse
+
+burst: $(STAMP)  ## 500 dated drops through the deployed event path on a local moto server: one refresh
+	bash infrastructure/deploy_local.sh burst
+
+destroy:  ## tear the deployment down, its data included: apply force_destroy, then destroy (asks twice)
+	cd infrastructure && bash destroy.sh $(TF_ARGS)
 
 bench: $(STAMP)  ## every benchmark, each printing its figures and the ratio to its baseline
 	for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
