@@ -34,17 +34,20 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_lambda_zip import write_reproducible_zip
+
 ROOT = Path(__file__).resolve().parents[1]
 CONSTRAINTS = ROOT / "constraints.txt"
 CACHE = ROOT / "build" / "layer-cache"
 REQUIREMENTS = ("pyarrow", "numpy", "pyiceberg[glue]", "tenacity", "boto3")
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-FILE_MODE = 0o644 << 16
 LAYER_ROOT = "python"
 
-# Paths under python/ (fnmatch patterns, "/" separated) the functions never load.
+# Paths under python/ (fnmatch patterns, "/" separated) the functions never load. The installers'
+# RECORD inventories go too: they list the trimmed files, and their hashes of the console scripts
+# (removed with bin/) depend on the path of the interpreter that ran pip.
 TRIMMED = (
     "bin",
+    "*.dist-info/RECORD",
     "*/__pycache__",
     "*/tests",
     "*.pyi",
@@ -157,14 +160,7 @@ def layer_files(tree: Path) -> list[Path]:
 
 def write_zip(tree: Path, out: Path) -> Path:
     """Zip the tree under python/: sorted entries, fixed times and modes, deflated."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out, "w") as archive:
-        for relative in layer_files(tree):
-            info = zipfile.ZipInfo(relative.as_posix(), date_time=FIXED_TIME)
-            info.external_attr = FILE_MODE
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, (tree.parent / relative).read_bytes(), compresslevel=6)
-    return out
+    return write_reproducible_zip(out, layer_files(tree), tree.parent, level=6)
 
 
 def largest_packages(tree: Path, count: int = 8) -> list[tuple[str, int]]:

@@ -5,8 +5,8 @@ checking executions update it concurrently, so each update is a compare-and-swap
 conditional writes: read the object and its ETag, compute the transition, then PutObject with
 If-Match on that ETag (If-None-Match: * to create it). S3 refuses the write (412, or 409 while
 another conditional write is in flight) when someone else wrote first; the update then re-reads
-and recomputes. Every state written carries a new request or claim count, so its bytes, and so its
-ETag, differ from every earlier state's: a stale ETag never matches by accident.
+and recomputes. No state written repeats an earlier one (the request count only grows and every
+claim records its time), so its ETag differs from every earlier state's: a stale ETag never matches.
 """
 
 from __future__ import annotations
