@@ -8,7 +8,9 @@ concurrency allows; one consumer lands the messages one batch at a time.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 import threading
 import time
 import uuid
@@ -94,7 +96,9 @@ def consume(
                 consumed.invocations += 1
             idle_since = time.monotonic()
 
-    with ThreadPoolExecutor(max_workers=consumers) as pool:
+    # The handler prints its EMF metric lines to standard output, as in Lambda; here they belong with
+    # its logs on standard error, so the rehearsals' standard output holds only their results.
+    with contextlib.redirect_stdout(sys.stderr), ThreadPoolExecutor(max_workers=consumers) as pool:
         for future in [pool.submit(poll) for _ in range(consumers)]:
             future.result()
     return consumed
