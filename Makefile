@@ -12,7 +12,7 @@ DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # dg runs in the project's own environment; naming it keeps dg from warning that none is active
 DG := VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg
 
-.PHONY: env run test lint dev check-defs screenshots package ddl docs infra-generate infra-check deploy-local bench clean-data
+.PHONY: env run test lint dev check-defs screenshots package docs infra-generate infra-check deploy-local burst destroy bench clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -50,11 +50,10 @@ check-defs: $(STAMP)  ## load the code location as dg does (CI runs it in tests/
 screenshots: $(STAMP)  ## refresh docs/screenshots/ from the browser tests
 	OLIST_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/system/browser -q
 
-package: $(STAMP)
+package: $(STAMP)  ## build/lambda.zip (handlers and their modules) and build/layer.zip (dependencies), sizes checked
 	$(BIN)/python infrastructure/build_lambda_zip.py --out build/lambda.zip
-
-ddl: $(STAMP)  ## re-render sql/ddl/ (Athena DDL of the clean layer) from the contracts
-	$(BIN)/python -m olist_assets.core.business.ddl
+	$(BIN)/python infrastructure/build_lambda_layer.py --out build/layer.zip
+	$(BIN)/python infrastructure/check_lambda_sizes.py build/lambda.zip dependencies=build/layer.zip
 
 docs: $(STAMP)  ## re-render docs/business_tables.md from sql/business/<table>.toml
 	$(BIN)/python -m olist_assets.core.business.docs
@@ -65,8 +64,14 @@ infra-generate: $(STAMP)  ## re-render infrastructure/generated/*.json from the 
 infra-check: $(STAMP)  ## offline Terraform checks: generated files, fmt, validate, mocked test, ASL, checkov
 	bash infrastructure/check.sh
 
-deploy-local: $(STAMP)  ## rehearse the deployment on a local moto server, land a dataset, destroy
-	bash infrastructure/deploy_local.sh
+deploy-local: $(STAMP)  ## rehearse the deployment on a local moto server, land a dataset, tear down
+	bash infrastructure/deploy_local.sh rehearse
+
+burst: $(STAMP)  ## 500 dated drops through the deployed event path on a local moto server: one refresh
+	bash infrastructure/deploy_local.sh burst
+
+destroy:  ## tear the deployment down, its data included: apply force_destroy, then destroy (asks twice)
+	cd infrastructure && bash destroy.sh $(TF_ARGS)
 
 bench: $(STAMP)  ## every benchmark, each printing its figures and the ratio to its baseline
 	@data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \

@@ -74,14 +74,20 @@ def _module_files(name: str, root: Path) -> list[Path]:
 
 
 def build_zip(out: Path, root: Path = ROOT) -> Path:
-    """Write the zip: deflated entries in sorted order, each with a fixed time and mode."""
+    """Write the zip of the handlers, their modules and the SQL."""
+    return write_reproducible_zip(out, package_files(root), root)
+
+
+def write_reproducible_zip(out: Path, files: list[Path], root: Path, level: int = 9) -> Path:
+    """Write `files` (relative to `root`, sorted) as deflated entries with a fixed time and mode,
+    so the same files always give the same bytes; also used by build_lambda_layer.py."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w") as archive:
-        for relative in package_files(root):
+        for relative in files:
             info = zipfile.ZipInfo(relative.as_posix(), date_time=FIXED_TIME)
             info.external_attr = FILE_MODE
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, (root / relative).read_bytes(), compresslevel=9)
+            archive.writestr(info, (root / relative).read_bytes(), compresslevel=level)
     return out
 
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Offline checks of the Terraform in infrastructure/, exactly what `make infra-check` and CI run.
-#   infrastructure/check.sh [generated|fmt|validate|test|asl|checkov|all]   (default: all)
+#   infrastructure/check.sh [generated|fmt|validate|test|policies|asl|checkov|all]   (default: all)
 # Needs terraform (provider mirror at /opt/tf-plugins), node/npm and python3; the first run creates
 # infrastructure/.venv-checkov (checkov pins its own boto3) and node_modules/ (asl-validator).
+# The policies stage plans against a moto server on 127.0.0.1 (local/moto.sh): offline, no account.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
+python="$repo/.venv/bin/python"
 checkov_version="3.3.30"
 fixture_zip="../tests/system/infrastructure/fixtures/lambda.zip"
 
@@ -25,7 +27,7 @@ init() {
 
 check_generated() {
   step "generated/*.json match the Python modules"
-  "$repo/.venv/bin/python" render_generated.py --check
+  "$python" render_generated.py --check
 }
 
 check_fmt() {
@@ -45,6 +47,27 @@ check_test() {
   terraform test -no-color
 }
 
+# Every policy a plan renders (planned against a local moto server, so data sources resolve without
+# an account), linted by parliament (lint_policies.py). terraform test asserts what they grant.
+check_policies() {
+  step "policies as the plan renders them pass parliament"
+  local work
+  work="$(mktemp -d -t olist-policies-XXXXXX)"
+  # shellcheck source=local/moto.sh
+  source "$here/local/moto.sh"
+  start_moto "$work/moto.log"
+  trap 'stop_moto; rm -rf "$work"' RETURN
+  scratch_configuration "$work/tf"
+  (
+    cd "$work/tf"
+    terraform plan -out=plan.bin -input=false -no-color -var "moto_endpoint=$moto_endpoint" \
+      -var "lambda_zip_path=$here/$fixture_zip" -var "layer_zip_path=$here/$fixture_zip" >plan.log ||
+      { tail -30 plan.log; exit 1; }
+    terraform show -json plan.bin >plan.json
+  )
+  "$python" "$here/lint_policies.py" "$work/tf/plan.json"
+}
+
 # Renders the state machine template through Terraform's own templatefile (terraform console),
 # with the placeholders orchestration.tf passes (their values, ARNs, are only known after apply, so
 # each gets a well-formed stand-in ARN), then validates the definition.
@@ -58,7 +81,7 @@ check_asl() {
   rendered="$(mktemp --suffix=.asl.json)"
   trap 'rm -f "$rendered"' RETURN
   echo 'templatefile("${path.module}/templates/refresh_business.asl.json", { for placeholder, arn in local.state_machine_template_vars : placeholder => "arn:aws:lambda:us-east-1:123456789012:function:${trimsuffix(placeholder, "_arn")}" })' |
-    terraform console -var "lambda_zip_path=$fixture_zip" |
+    terraform console -var "lambda_zip_path=$fixture_zip" -var "layer_zip_path=$fixture_zip" |
     sed -e '1{/^<<EOT$/d}' -e '/^EOT$/d' >"$rendered"
   node_modules/.bin/asl-validator --json-path "$rendered"
 }
@@ -76,17 +99,18 @@ check_checkov() {
 
 stage="${1:-all}"
 case "$stage" in
-  generated | fmt | validate | test | asl | checkov) "check_$stage" ;;
+  generated | fmt | validate | test | policies | asl | checkov) "check_$stage" ;;
   all)
     check_generated
     check_fmt
     check_validate
     check_test
+    check_policies
     check_asl
     check_checkov
     ;;
   *)
-    echo "usage: $0 [generated|fmt|validate|test|asl|checkov|all]" >&2
+    echo "usage: $0 [generated|fmt|validate|test|policies|asl|checkov|all]" >&2
     exit 2
     ;;
 esac

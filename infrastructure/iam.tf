@@ -1,153 +1,255 @@
-# One role per function, each allowed only the actions and lake prefixes its handler needs, plus the
-# state machine's role. No "*" action anywhere; the one "*" resource is commented where it occurs.
+# One role per function, each allowed only the actions, lake prefixes, Glue databases and queues
+# its handler uses, plus the state machine's role. No "*" action anywhere; the one "*" resource is
+# commented where it occurs. Policies are JSON built from names (locals.tf), so they render at plan
+# time: `terraform test` asserts them and infrastructure/check.sh lints them with parliament.
+#
+# Listing: s3:ListBucket on the lake only for the prefixes a role reads, with StringLikeIfExists on
+# s3:prefix. "IfExists" because S3 also checks ListBucket, without any prefix in the request, to
+# answer a GetObject or HeadObject of a missing key with 404 rather than 403, and pyiceberg relies
+# on that 404 (it checks a new metadata file does not exist before writing it), as do the run
+# records. So a listing under any other prefix is refused; a listing with no prefix parameter at
+# all cannot be told apart from that check, and is not.
 
 locals {
-  arn_prefix = "arn:${local.partition}"
   # Objects of one lake zone, e.g. arn:aws:s3:::bucket/clean/*
-  lake_objects = { for zone, prefix in local.zones : zone => "${aws_s3_bucket.lake.arn}/${prefix}*" }
+  lake_objects = { for zone, prefix in local.zones : zone => "${local.lake_bucket_arn}/${prefix}*" }
+  # Each role's own records under runs/ (olist_assets/core/runs.py)
+  run_records = {
+    for kind in ["landing", "business", "checks", "failures/landing", "failures/refresh", "failures/alarm"] :
+    kind => "${local.lake_bucket_arn}/${local.zones.runs}${kind}/*"
+  }
+  # The debounce state landings and check_inputs update (olist_assets/aws/refresh.py STATE_KEY)
+  refresh_state = "${local.lake_bucket_arn}/${local.zones.runs}refresh/state.json"
 
-  glue_catalog = "${local.arn_prefix}:glue:${var.region}:${local.account_id}:catalog"
-  glue_clean = [
-    local.glue_catalog,
-    "${local.arn_prefix}:glue:${var.region}:${local.account_id}:database/${local.clean_database}",
-    "${local.arn_prefix}:glue:${var.region}:${local.account_id}:table/${local.clean_database}/*",
-  ]
-  glue_business = [
-    local.glue_catalog,
-    "${local.arn_prefix}:glue:${var.region}:${local.account_id}:database/${local.business_database}",
-    "${local.arn_prefix}:glue:${var.region}:${local.account_id}:table/${local.business_database}/*",
-  ]
+  glue_catalog = "${local.arn.glue}:catalog"
+  glue = {
+    for layer, database in {
+      clean      = local.clean_database
+      business   = local.business_database
+      quarantine = local.quarantine_database
+    } : layer => ["${local.arn.glue}:database/${database}", "${local.arn.glue}:table/${database}/*"]
+  }
+  glue_read  = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartitions"]
+  glue_write = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable"]
 
-  # ListBucket is granted on the lake bucket without a prefix condition: a HeadObject on a missing
-  # key (a table's first manifest) answers 404 only to callers allowed to list, 403 otherwise.
-  # It reveals key names, never content; reads and writes stay scoped to prefixes below.
   list_lake = {
-    sid       = "ListLake"
-    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
-    resources = [aws_s3_bucket.lake.arn]
+    for name, prefixes in {
+      landing        = ["raw", "clean", "quarantine", "staging", "runs/landing", "runs/refresh"]
+      check_inputs   = ["clean", "runs/refresh"]
+      build_table    = ["clean", "business"]
+      quality_checks = ["clean", "business", "quarantine"]
+      } : name => {
+      Sid       = "ListOwnLakePrefixes"
+      Effect    = "Allow"
+      Action    = "s3:ListBucket"
+      Resource  = local.lake_bucket_arn
+      Condition = { StringLikeIfExists = { "s3:prefix" = [for prefix in prefixes : "${prefix}/*"] } }
+    }
   }
 
-  # Athena runs a query with the caller's permissions: the workgroup, the catalog, the data read,
+  # Athena runs a query with the caller's permissions: the workgroup, the catalog, the data read
   # and the results bucket. The pipeline's functions may use the pipeline workgroup only.
   athena_query = [
     {
-      sid       = "RunQueriesInWorkgroup"
-      actions   = ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "athena:GetWorkGroup"]
-      resources = [aws_athena_workgroup.pipeline.arn]
+      Sid      = "RunQueriesInPipelineWorkgroup"
+      Effect   = "Allow"
+      Action   = ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "athena:GetWorkGroup"]
+      Resource = local.pipeline_workgroup_arn
     },
     {
-      sid       = "ReadCatalog"
-      actions   = ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartitions"]
-      resources = concat(local.glue_clean, slice(local.glue_business, 1, 3))
+      Sid      = "LocateBuckets"
+      Effect   = "Allow"
+      Action   = "s3:GetBucketLocation"
+      Resource = [local.lake_bucket_arn, local.results_arn]
     },
     {
-      sid       = "ListResults"
-      actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
-      resources = [aws_s3_bucket.athena_results.arn]
+      Sid       = "ListPipelineResults"
+      Effect    = "Allow"
+      Action    = "s3:ListBucket"
+      Resource  = local.results_arn
+      Condition = { StringLikeIfExists = { "s3:prefix" = ["pipeline/*"] } }
     },
     {
-      sid       = "ReadWriteResults"
-      actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
-      resources = ["${aws_s3_bucket.athena_results.arn}/*"]
+      Sid      = "ReadWritePipelineResults"
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+      Resource = "${local.results_arn}/pipeline/*"
     },
   ]
 
   function_statements = {
     landing = [
-      local.list_lake,
+      local.list_lake.landing,
       {
-        sid       = "ReadRaw"
-        actions   = ["s3:GetObject", "s3:GetObjectVersion"]
-        resources = [local.lake_objects.raw]
+        Sid      = "ConsumeLandingQueue"
+        Effect   = "Allow"
+        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
+        Resource = local.queue_arns.landing
       },
       {
-        sid       = "WriteCleanLayer"
-        actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-        resources = [for zone in ["clean", "staging", "quarantine", "runs"] : local.lake_objects[zone]]
+        Sid      = "ReadRaw"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+        Resource = local.lake_objects.raw
       },
       {
-        sid       = "RegisterCleanTables"
-        actions   = ["glue:GetDatabase", "glue:GetTable", "glue:CreateTable", "glue:UpdateTable"]
-        resources = local.glue_clean
+        # Iceberg data, metadata and ledger files of the clean and quarantine tables, and the
+        # content-addressed staged batches (olist_assets/core/lake.py)
+        Sid      = "WriteCleanAndQuarantineTables"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+        Resource = [for zone in ["clean", "quarantine", "staging"] : local.lake_objects[zone]]
       },
       {
-        sid       = "RequestBusinessRefresh"
-        actions   = ["states:StartExecution"]
-        resources = [local.state_machine_arn]
+        Sid      = "WriteOwnRunRecords"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject"]
+        Resource = [local.run_records["landing"], local.run_records["failures/landing"], local.refresh_state]
+      },
+      {
+        Sid      = "CommitCleanAndQuarantineTables"
+        Effect   = "Allow"
+        Action   = local.glue_write
+        Resource = concat([local.glue_catalog], local.glue.clean, local.glue.quarantine)
+      },
+      {
+        Sid      = "RequestBusinessRefresh"
+        Effect   = "Allow"
+        Action   = "states:StartExecution"
+        Resource = local.state_machine_arn
+      },
+      {
+        Sid      = "WatchRefreshExecutions"
+        Effect   = "Allow"
+        Action   = "states:DescribeExecution"
+        Resource = local.executions_arn
       },
     ]
     check_inputs = [
-      local.list_lake,
+      local.list_lake.check_inputs,
       {
-        sid       = "ReadLedgers"
-        actions   = ["s3:GetObject"]
-        resources = [for zone in ["clean", "quarantine", "runs"] : local.lake_objects[zone]]
+        Sid      = "UpdateRefreshState"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject"]
+        Resource = local.refresh_state
       },
       {
-        sid       = "UpdateRefreshRequest"
-        actions   = ["s3:PutObject"]
-        resources = [local.lake_objects.runs]
+        # Which clean tables hold rows: their Iceberg metadata and ledgers
+        Sid      = "ReadCleanTables"
+        Effect   = "Allow"
+        Action   = "s3:GetObject"
+        Resource = local.lake_objects.clean
+      },
+      {
+        Sid      = "ReadCleanCatalog"
+        Effect   = "Allow"
+        Action   = local.glue_read
+        Resource = concat([local.glue_catalog], local.glue.clean)
+      },
+      {
+        Sid      = "WatchRefreshExecutions"
+        Effect   = "Allow"
+        Action   = "states:DescribeExecution"
+        Resource = local.executions_arn
       },
     ]
     build_table = concat(local.athena_query, [
-      local.list_lake,
+      local.list_lake.build_table,
       {
-        sid       = "ReadCleanAndBusiness"
-        actions   = ["s3:GetObject"]
-        resources = [local.lake_objects.clean, local.lake_objects.business]
+        Sid      = "ReadClean"
+        Effect   = "Allow"
+        Action   = "s3:GetObject"
+        Resource = local.lake_objects.clean
       },
       {
-        sid       = "WriteBusiness"
-        actions   = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-        resources = [local.lake_objects.business]
+        Sid      = "WriteBusinessTables"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+        Resource = local.lake_objects.business
       },
       {
-        sid       = "ManageBusinessTables"
-        actions   = ["glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable"]
-        resources = local.glue_business
+        Sid      = "ReadCleanCatalog"
+        Effect   = "Allow"
+        Action   = local.glue_read
+        Resource = concat([local.glue_catalog], local.glue.clean)
       },
       {
-        # runs.BUSINESS in olist_assets/aws/runs.py: one record per build
-        sid       = "WriteBuildRecords"
-        actions   = ["s3:PutObject"]
-        resources = ["${aws_s3_bucket.lake.arn}/${local.zones.runs}business/*"]
+        Sid      = "CommitBusinessTables"
+        Effect   = "Allow"
+        Action   = concat(local.glue_write, ["glue:DeleteTable", "glue:GetPartitions"])
+        Resource = concat([local.glue_catalog], local.glue.business)
+      },
+      {
+        Sid      = "WriteOwnRunRecords"
+        Effect   = "Allow"
+        Action   = "s3:PutObject"
+        Resource = local.run_records["business"]
       },
     ])
     quality_checks = concat(local.athena_query, [
-      local.list_lake,
+      local.list_lake.quality_checks,
       {
-        sid       = "ReadLayers"
-        actions   = ["s3:GetObject"]
-        resources = [for zone in ["clean", "business", "quarantine"] : local.lake_objects[zone]]
+        Sid      = "ReadTables"
+        Effect   = "Allow"
+        Action   = "s3:GetObject"
+        Resource = [for zone in ["clean", "business", "quarantine"] : local.lake_objects[zone]]
       },
       {
-        sid       = "WriteRunRecords"
-        actions   = ["s3:PutObject"]
-        resources = [local.lake_objects.runs]
+        Sid      = "ReadCatalog"
+        Effect   = "Allow"
+        Action   = local.glue_read
+        Resource = concat([local.glue_catalog], local.glue.clean, local.glue.business, local.glue.quarantine)
+      },
+      {
+        Sid      = "WriteOwnRunRecords"
+        Effect   = "Allow"
+        Action   = "s3:PutObject"
+        Resource = local.run_records["checks"]
       },
     ])
     record_failure = [
       {
-        sid       = "WriteRunRecords"
-        actions   = ["s3:GetObject", "s3:PutObject"]
-        resources = [local.lake_objects.runs]
+        Sid      = "WriteOwnRunRecords"
+        Effect   = "Allow"
+        Action   = "s3:PutObject"
+        Resource = [local.run_records["failures/refresh"], local.run_records["failures/alarm"]]
       },
       {
-        sid       = "NotifyFailure"
-        actions   = ["sns:Publish"]
-        resources = [aws_sns_topic.failures.arn]
+        Sid      = "NotifyFailure"
+        Effect   = "Allow"
+        Action   = "sns:Publish"
+        Resource = local.topic_arn
+      },
+      {
+        # Lambda sends an alarm event record_failure could not handle to its on-failure
+        # destination with the function's role.
+        Sid      = "KeepUndeliveredNotifications"
+        Effect   = "Allow"
+        Action   = "sqs:SendMessage"
+        Resource = local.queue_arns.notify_dead_letter
       },
     ]
   }
-}
 
-data "aws_iam_policy_document" "lambda_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
+  function_policies = {
+    for name in keys(local.functions) : name => {
+      Version = "2012-10-17"
+      Statement = concat([{
+        Sid      = "WriteOwnLogs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = "${local.arn.logs}:log-group:${local.log_group_names[name]}:*"
+      }], lookup(local.function_statements, name, []))
     }
+  }
+
+  lambda_assume_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
   }
 }
 
@@ -155,32 +257,7 @@ resource "aws_iam_role" "function" {
   for_each = local.functions
 
   name               = "${local.function_names[each.key]}-role"
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
-}
-
-data "aws_iam_policy_document" "function" {
-  for_each = local.functions
-
-  statement {
-    sid       = "WriteOwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.function[each.key].arn}:*"]
-  }
-
-  statement {
-    sid       = "SendFailedEventsToDeadLetterQueue"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.dead_letter.arn]
-  }
-
-  dynamic "statement" {
-    for_each = lookup(local.function_statements, each.key, [])
-    content {
-      sid       = statement.value.sid
-      actions   = statement.value.actions
-      resources = statement.value.resources
-    }
-  }
+  assume_role_policy = jsonencode(local.lambda_assume_policy)
 }
 
 resource "aws_iam_role_policy" "function" {
@@ -188,7 +265,7 @@ resource "aws_iam_role_policy" "function" {
 
   name   = "least-privilege"
   role   = aws_iam_role.function[each.key].id
-  policy = data.aws_iam_policy_document.function[each.key].json
+  policy = jsonencode(local.function_policies[each.key])
 
   lifecycle {
     precondition {
@@ -198,53 +275,54 @@ resource "aws_iam_role_policy" "function" {
   }
 }
 
-data "aws_iam_policy_document" "states_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["states.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
+locals {
+  states_assume_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "states.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }]
+  }
+
+  state_machine_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "InvokePipelineFunctions"
+        Effect   = "Allow"
+        Action   = "lambda:InvokeFunction"
+        Resource = flatten([for name, arn in local.function_arns : [arn, "${arn}:*"] if name != "landing"])
+      },
+      {
+        # Step Functions log delivery: these CloudWatch Logs actions support no resource-level
+        # permissions (AWS documents Resource "*" for them), so "*" is the narrowest scope there is.
+        Sid    = "DeliverExecutionLogs"
+        Effect = "Allow"
+        Action = [
+          "logs:CreateLogDelivery",
+          "logs:GetLogDelivery",
+          "logs:UpdateLogDelivery",
+          "logs:DeleteLogDelivery",
+          "logs:ListLogDeliveries",
+          "logs:PutResourcePolicy",
+          "logs:DescribeResourcePolicies",
+          "logs:DescribeLogGroups",
+        ]
+        Resource = "*"
+      },
+    ]
   }
 }
 
 resource "aws_iam_role" "state_machine" {
   name               = "${local.state_machine_name}-role"
-  assume_role_policy = data.aws_iam_policy_document.states_assume.json
-}
-
-data "aws_iam_policy_document" "state_machine" {
-  statement {
-    sid       = "InvokePipelineFunctions"
-    actions   = ["lambda:InvokeFunction"]
-    resources = flatten([for arn in values(local.function_arns) : [arn, "${arn}:*"]])
-  }
-
-  # Step Functions log delivery: these CloudWatch Logs actions support no resource-level
-  # permissions (AWS documents Resource "*" for them), so "*" is the narrowest scope there is.
-  statement {
-    sid = "DeliverExecutionLogs"
-    actions = [
-      "logs:CreateLogDelivery",
-      "logs:GetLogDelivery",
-      "logs:UpdateLogDelivery",
-      "logs:DeleteLogDelivery",
-      "logs:ListLogDeliveries",
-      "logs:PutResourcePolicy",
-      "logs:DescribeResourcePolicies",
-      "logs:DescribeLogGroups",
-    ]
-    resources = ["*"]
-  }
+  assume_role_policy = jsonencode(local.states_assume_policy)
 }
 
 resource "aws_iam_role_policy" "state_machine" {
   name   = "least-privilege"
   role   = aws_iam_role.state_machine.id
-  policy = data.aws_iam_policy_document.state_machine.json
+  policy = jsonencode(local.state_machine_policy)
 }

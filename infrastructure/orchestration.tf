@@ -33,9 +33,13 @@ resource "aws_sfn_state_machine" "refresh_business" {
   depends_on = [aws_iam_role_policy.state_machine]
 }
 
+# Failure notifications. The topic is encrypted with the AWS-managed SNS key; CloudWatch alarms
+# cannot publish to such a topic (its key policy cannot be changed to admit them), so every alarm
+# invokes record_failure instead, which keeps the alarm in runs/failures/alarm/ and publishes it
+# with the function's own role, as it does for a failed refresh.
 resource "aws_sns_topic" "failures" {
-  #checkov:skip=CKV_AWS_26:CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed SNS key, and messages carry no data (table names and error text only).
-  name = "${var.name_prefix}-failures"
+  name              = local.topic_name
+  kms_master_key_id = "alias/aws/sns"
 }
 
 resource "aws_sns_topic_subscription" "alert_email" {
@@ -46,57 +50,83 @@ resource "aws_sns_topic_subscription" "alert_email" {
   endpoint  = var.alert_email
 }
 
-data "aws_iam_policy_document" "failures_topic" {
-  statement {
-    sid       = "CloudWatchAlarmsPublish"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.failures.arn]
-    principals {
-      type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-resource "aws_sns_topic_policy" "failures" {
-  arn    = aws_sns_topic.failures.arn
-  policy = data.aws_iam_policy_document.failures_topic.json
+resource "aws_lambda_permission" "alarms_notify" {
+  statement_id   = "AllowPipelineAlarms"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.this["record_failure"].function_name
+  principal      = "lambda.alarms.cloudwatch.amazonaws.com"
+  source_account = local.account_id
+  source_arn     = "${local.arn.alarms}:${var.name_prefix}-*"
 }
 
 locals {
-  # Every alarm fires on the first failure in a 5-minute window and notifies the failures topic.
+  # Each alarm watches one metric (or the sum of several) over 5 minutes, fires above its threshold
+  # and invokes record_failure. Custom metrics (namespace = name_prefix) come from the functions'
+  # EMF log lines: QuarantineRate per landed batch, RefreshPendingSeconds while a landing waits for
+  # a refresh to claim it (olist_assets/aws/metrics.py).
   alarms = merge(
     {
       for name in keys(local.functions) : "${name}_errors" => {
-        alarm_name  = "${local.function_names[name]}-errors"
         description = "The ${name} function raised errors; see its log group."
-        namespace   = "AWS/Lambda"
-        metric_name = "Errors"
-        dimensions  = { FunctionName = aws_lambda_function.this[name].function_name }
-        statistic   = "Sum"
+        threshold   = 0
+        metrics = { m = {
+          namespace  = "AWS/Lambda", name = "Errors", statistic = "Sum"
+          dimensions = { FunctionName = local.function_names[name] }
+        } }
       }
     },
     {
-      dead_letter_depth = {
-        alarm_name  = "${var.name_prefix}-dead-letter-not-empty"
-        description = "Events failed every retry and wait in the dead-letter queue; inspect and redrive them."
-        namespace   = "AWS/SQS"
-        metric_name = "ApproximateNumberOfMessagesVisible"
-        dimensions  = { QueueName = aws_sqs_queue.dead_letter.name }
-        statistic   = "Maximum"
+      landing_dead_letter = {
+        description = "S3 events failed landing landing_max_receive_count times and wait in the landing dead-letter queue; fix the cause, then redrive them (docs/deploy.md)."
+        threshold   = 0
+        metrics = { m = {
+          namespace  = "AWS/SQS", name = "ApproximateNumberOfMessagesVisible", statistic = "Maximum"
+          dimensions = { QueueName = local.queue_names.landing_dead_letter }
+        } }
+      }
+      landing_backlog = {
+        description = "The oldest S3 event in the landing queue has waited more than landing_backlog_alarm_seconds: landing is stuck or throttled."
+        threshold   = var.landing_backlog_alarm_seconds
+        metrics = { m = {
+          namespace  = "AWS/SQS", name = "ApproximateAgeOfOldestMessage", statistic = "Maximum"
+          dimensions = { QueueName = local.queue_names.landing }
+        } }
+      }
+      notify_dead_letter = {
+        description = "Alarm notifications record_failure could not deliver wait in the notify dead-letter queue."
+        threshold   = 0
+        metrics = { m = {
+          namespace  = "AWS/SQS", name = "ApproximateNumberOfMessagesVisible", statistic = "Maximum"
+          dimensions = { QueueName = local.queue_names.notify_dead_letter }
+        } }
       }
       refresh_failed = {
-        alarm_name  = "${local.state_machine_name}-failed"
-        description = "A business refresh execution failed, timed out or was aborted."
-        namespace   = "AWS/States"
-        metric_name = "ExecutionsFailed"
-        dimensions  = { StateMachineArn = aws_sfn_state_machine.refresh_business.arn }
-        statistic   = "Sum"
+        description = "A business refresh execution failed, timed out or was aborted; the next landing starts a new one."
+        threshold   = 0
+        expression  = "failed + timed_out + aborted"
+        metrics = {
+          for id, metric in { failed = "ExecutionsFailed", timed_out = "ExecutionsTimedOut", aborted = "ExecutionsAborted" } :
+          id => {
+            namespace  = "AWS/States", name = metric, statistic = "Sum"
+            dimensions = { StateMachineArn = local.state_machine_arn }
+          }
+        }
+      }
+      refresh_overdue = {
+        description = "A landed file has waited more than refresh_overdue_seconds without a business refresh claiming it: the business tables are stale."
+        threshold   = var.refresh_overdue_seconds
+        metrics = { m = {
+          namespace  = local.metrics_namespace, name = "RefreshPendingSeconds", statistic = "Maximum"
+          dimensions = { StateMachineName = local.state_machine_name }
+        } }
+      }
+      quarantine_rate = {
+        description = "A landed batch sent more than quarantine_rate_alarm_percent of its rows to quarantine; see the landing log line of the batch (table, key)."
+        threshold   = var.quarantine_rate_alarm_percent
+        metrics = { m = {
+          namespace  = local.metrics_namespace, name = "QuarantineRate", statistic = "Maximum"
+          dimensions = { FunctionName = local.function_names["landing"] }
+        } }
       }
     },
   )
@@ -105,16 +135,38 @@ locals {
 resource "aws_cloudwatch_metric_alarm" "this" {
   for_each = local.alarms
 
-  alarm_name          = each.value.alarm_name
+  alarm_name          = "${var.name_prefix}-${replace(each.key, "_", "-")}"
   alarm_description   = each.value.description
-  namespace           = each.value.namespace
-  metric_name         = each.value.metric_name
-  dimensions          = each.value.dimensions
-  statistic           = each.value.statistic
-  period              = 300
   evaluation_periods  = 1
-  threshold           = 0
+  threshold           = each.value.threshold
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.failures.arn]
+  alarm_actions       = [local.function_arns["record_failure"]]
+
+  dynamic "metric_query" {
+    for_each = lookup(each.value, "expression", null) == null ? {} : { sum = each.value.expression }
+    content {
+      id          = "alarm"
+      expression  = metric_query.value
+      label       = each.key
+      return_data = true
+    }
+  }
+
+  dynamic "metric_query" {
+    for_each = each.value.metrics
+    content {
+      id          = metric_query.key
+      return_data = lookup(each.value, "expression", null) == null
+      metric {
+        namespace   = metric_query.value.namespace
+        metric_name = metric_query.value.name
+        stat        = metric_query.value.statistic
+        dimensions  = metric_query.value.dimensions
+        period      = 300
+      }
+    }
+  }
+
+  depends_on = [aws_lambda_permission.alarms_notify]
 }

@@ -34,16 +34,32 @@ output "athena_pipeline_workgroup" {
 }
 
 output "glue_databases" {
-  description = "Glue database per queried layer."
+  description = "Glue database per layer of Iceberg tables."
   value = {
-    clean    = aws_glue_catalog_database.clean.name
-    business = aws_glue_catalog_database.business.name
+    clean      = aws_glue_catalog_database.clean.name
+    business   = aws_glue_catalog_database.business.name
+    quarantine = aws_glue_catalog_database.quarantine.name
   }
 }
 
-output "dead_letter_queue_url" {
-  description = "Events that failed every retry; redrive or inspect them here."
-  value       = aws_sqs_queue.dead_letter.url
+output "landing_queue_url" {
+  description = "The queue between the lake bucket's raw/ events and the landing function."
+  value       = aws_sqs_queue.landing.url
+}
+
+output "landing_dead_letter_queue_url" {
+  description = "S3 events whose landing failed landing_max_receive_count times; inspect, fix, then redrive them."
+  value       = aws_sqs_queue.landing_dead_letter.url
+}
+
+output "redrive_command" {
+  description = "Moves every message of the landing dead-letter queue back to the landing queue."
+  value       = "aws sqs start-message-move-task --region ${var.region} --source-arn ${aws_sqs_queue.landing_dead_letter.arn} --destination-arn ${aws_sqs_queue.landing.arn}"
+}
+
+output "dependencies_layer_arn" {
+  description = "The project's dependency layer version (build/layer.zip) the functions run with."
+  value       = aws_lambda_layer_version.dependencies.arn
 }
 
 output "failure_topic_arn" {

@@ -1,9 +1,10 @@
 """Render infrastructure/generated/*.json from the Python modules the runtimes import.
 
-The Terraform reads these files with jsondecode(file(...)), so table columns, lake prefixes,
-environment variable names and the Lambda catalogue have one source: the Python code.
-Run `.venv/bin/python infrastructure/render_generated.py` after changing contracts.py, lake.py or
-settings.py; `--check` (infrastructure/check.sh) and tests/system/infrastructure fail while they are stale.
+The Terraform reads these files with jsondecode(file(...)), so lake prefixes, environment
+variable names and the Lambda catalogue have one source: the Python code. (The tables themselves
+are Iceberg tables pyiceberg creates; Terraform only creates their Glue databases.)
+Run `.venv/bin/python infrastructure/render_generated.py` after changing lake.py or settings.py;
+`--check` (infrastructure/check.sh) and tests/system/infrastructure fail while they are stale.
 """
 
 from __future__ import annotations
@@ -14,25 +15,8 @@ from pathlib import Path
 
 from olist_assets import settings
 from olist_assets.core import lake
-from olist_assets.core.contracts import CONTRACTS, TableContract
 
 GENERATED = Path(__file__).resolve().parent / "generated"
-
-
-def clean_tables() -> dict[str, object]:
-    """Each clean table's Glue definition: its lake prefix, description and typed columns."""
-    return {name: _table(contract) for name, contract in sorted(CONTRACTS.items())}
-
-
-def _table(contract: TableContract) -> dict[str, object]:
-    return {
-        "prefix": lake.table_prefix(lake.CLEAN, contract.name),
-        "description": contract.description,
-        "columns": [
-            {"name": c.name, "type": c.athena_type, "comment": c.description}
-            for c in contract.columns
-        ],
-    }
 
 
 def lake_layout() -> dict[str, object]:
@@ -41,7 +25,7 @@ def lake_layout() -> dict[str, object]:
 
 
 def lambda_catalogue() -> dict[str, object]:
-    """The functions to deploy (handler, environment variable names) and those variables' constants."""
+    """The functions to deploy (handler, environment variable names, layers) and the variables' constants."""
     used = {env for spec in settings.LAMBDA_FUNCTIONS.values() for env in spec["env"]}
     environment = {
         constant: value
@@ -49,7 +33,7 @@ def lambda_catalogue() -> dict[str, object]:
         if constant.isupper() and isinstance(value, str) and value in used
     }
     functions = {
-        name: {"handler": spec["handler"], "env": sorted(spec["env"])}
+        name: {"handler": spec["handler"], "env": sorted(spec["env"]), "layers": spec["layers"]}
         for name, spec in sorted(settings.LAMBDA_FUNCTIONS.items())
     }
     return {"environment": environment, "functions": functions}
@@ -58,7 +42,6 @@ def lambda_catalogue() -> dict[str, object]:
 def rendered() -> dict[str, str]:
     """File name -> JSON text, exactly as committed under infrastructure/generated/."""
     documents = {
-        "clean_tables.json": clean_tables(),
         "lake.json": lake_layout(),
         "lambda_functions.json": lambda_catalogue(),
     }

@@ -1,4 +1,5 @@
-# The lake (raw/, clean/, quarantine/, business/, staging/, runs/) and the Athena results.
+# The lake (raw/, clean/, quarantine/, business/, staging/, runs/), the Athena results and the
+# deployment artifacts (the dependency layer's zip).
 
 resource "aws_s3_bucket" "lake" {
   #checkov:skip=CKV_AWS_144:Cross-region replication doubles storage cost; raw/ is versioned and the rest is rebuilt from it.
@@ -18,10 +19,25 @@ resource "aws_s3_bucket" "athena_results" {
   force_destroy = true
 }
 
+resource "aws_s3_bucket" "artifacts" {
+  #checkov:skip=CKV_AWS_144:Build artifacts are rebuilt by `make package`; replicating them buys nothing.
+  #checkov:skip=CKV_AWS_145:SSE-S3 (AES-256); Lambda reads the layer zip once, when a layer version is published.
+  #checkov:skip=CKV_AWS_18:Only Terraform writes here and Lambda reads once per layer version; access logs would outweigh the objects.
+  #checkov:skip=CKV2_AWS_62:Nothing reacts to a new artifact; Terraform publishes the layer version itself.
+  bucket        = local.artifacts_bucket_name
+  force_destroy = true
+}
+
 locals {
   buckets = {
     lake           = aws_s3_bucket.lake
     athena_results = aws_s3_bucket.athena_results
+    artifacts      = aws_s3_bucket.artifacts
+  }
+  bucket_names = {
+    lake           = local.lake_bucket_name
+    athena_results = local.results_bucket_name
+    artifacts      = local.artifacts_bucket_name
   }
 }
 
@@ -55,25 +71,19 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   }
 }
 
-data "aws_iam_policy_document" "tls_only" {
-  for_each = local.buckets
-
-  statement {
-    sid     = "DenyInsecureTransport"
-    effect  = "Deny"
-    actions = ["s3:*"]
-    resources = [
-      each.value.arn,
-      "${each.value.arn}/*",
-    ]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
+locals {
+  # Deny every request to a bucket or its objects that does not use TLS.
+  tls_only_policies = {
+    for name, bucket in local.bucket_names : name => {
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = ["${local.arn.buckets}${bucket}", "${local.arn.buckets}${bucket}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      }]
     }
   }
 }
@@ -82,7 +92,7 @@ resource "aws_s3_bucket_policy" "this" {
   for_each = local.buckets
 
   bucket = each.value.id
-  policy = data.aws_iam_policy_document.tls_only[each.key].json
+  policy = jsonencode(local.tls_only_policies[each.key])
 
   depends_on = [aws_s3_bucket_public_access_block.this]
 }
@@ -150,6 +160,36 @@ resource "aws_s3_bucket_lifecycle_configuration" "lake" {
   }
 
   depends_on = [aws_s3_bucket_versioning.lake]
+}
+
+# Versioned so a layer version is published from one exact object version; a replaced layer zip
+# (a new key per content hash) is kept a week, then expires.
+resource "aws_s3_bucket_versioning" "artifacts" {
+  bucket = aws_s3_bucket.artifacts.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "artifacts" {
+  bucket = aws_s3_bucket.artifacts.id
+
+  rule {
+    id     = "expire-replaced-artifacts"
+    status = "Enabled"
+    filter {}
+    noncurrent_version_expiration {
+      noncurrent_days = 7
+    }
+    expiration {
+      expired_object_delete_marker = true
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.artifacts]
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "athena_results" {

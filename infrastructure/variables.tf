@@ -1,7 +1,30 @@
 variable "region" {
-  description = "AWS region to deploy into; it must have an entry in aws_sdk_pandas_layer_arns."
+  description = "AWS region to deploy into: one of supported_regions (us-east-1 by default)."
   type        = string
   default     = "us-east-1"
+
+  validation {
+    condition     = contains(var.supported_regions, var.region)
+    error_message = "Region ${var.region} is not in supported_regions. Once you have checked that Lambda runs python3.12 on arm64 there (the runtime list of the Lambda console in ${var.region}), add it: -var 'supported_regions=[\"${var.region}\"]' or supported_regions in deploy.auto.tfvars (docs/deploy.md, Regions)."
+  }
+}
+
+variable "supported_regions" {
+  description = <<-EOT
+    Regions this deployment is known to work in: every commercial region where Lambda runs python3.12
+    on arm64, which are the regions where the AWS SDK for pandas publishes its
+    AWSSDKPandas-Python312-Arm64 layer (release 3.16.1, https://aws-sdk-pandas.readthedocs.io/en/stable/layers.html).
+    The functions' dependencies are the project's own layer (make package), published by this
+    configuration in the deployment's region, so no per-region layer ARN is needed.
+  EOT
+  type        = list(string)
+  default = [
+    "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
+    "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+    "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1",
+    "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1",
+    "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+  ]
 }
 
 variable "name_prefix" {
@@ -27,30 +50,16 @@ variable "lambda_zip_path" {
   default     = null
 }
 
-variable "code_version" {
-  description = "Version recorded in run records (OLIST_CODE_VERSION), e.g. the git commit; null uses the zip's hash."
+variable "layer_zip_path" {
+  description = "The dependency layer built by `make package`; null means build/layer.zip at the repository root."
   type        = string
   default     = null
 }
 
-variable "aws_sdk_pandas_layer_arns" {
-  description = <<-EOT
-    AWS SDK for pandas managed layer (AWSSDKPandas-Python312-Arm64) ARN by region. Version numbers
-    differ per region: take yours from https://aws-sdk-pandas.readthedocs.io/en/stable/layers.html
-    (docs/deploy.md explains). The default pins the 3.16.1 release where its number is documented.
-  EOT
-  type        = map(string)
-  default = {
-    "af-south-1" = "arn:aws:lambda:af-south-1:336392948345:layer:AWSSDKPandas-Python312-Arm64:26"
-  }
-
-  validation {
-    condition = alltrue([
-      for arn in values(var.aws_sdk_pandas_layer_arns) :
-      can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:AWSSDKPandas-Python312-Arm64:[0-9]+$", arn))
-    ])
-    error_message = "Each ARN must be a version of the AWSSDKPandas-Python312-Arm64 layer (python3.12, arm64)."
-  }
+variable "code_version" {
+  description = "Version recorded in run records (OLIST_CODE_VERSION), e.g. the git commit; null uses the zip's hash."
+  type        = string
+  default     = null
 }
 
 variable "function_memory_mb" {
@@ -73,10 +82,10 @@ variable "function_memory_mb" {
 }
 
 variable "function_timeout_seconds" {
-  description = "Timeout per function in seconds; functions not listed get 60. build_table waits for an Athena query."
+  description = "Timeout per function in seconds; functions not listed get 60. build_table waits for an Athena query; landing lands a batch of up to landing_batch_size files."
   type        = map(number)
   default = {
-    landing        = 300
+    landing        = 600
     build_table    = 300
     quality_checks = 300
   }
@@ -87,38 +96,65 @@ variable "function_timeout_seconds" {
   }
 }
 
-variable "reserved_concurrency" {
+variable "landing_max_concurrency" {
   description = <<-EOT
-    Reserved concurrent executions per function; functions not listed are unreserved. Landing is 1:
-    it read-modify-writes a table's manifest, so two concurrent invocations for the same table could
-    lose a batch record; S3 events queue in Lambda's async queue meanwhile. Set {} on accounts whose
-    concurrency quota is too low to reserve any (new accounts).
+    Most landing invocations at once (the SQS event source mapping's maximum concurrency, 2-1000).
+    Each landing commits to one Iceberg table in the Glue catalog; concurrent landings of one table
+    conflict and retry with a recompute, and Glue's UpdateTable and the table's metadata writes to
+    S3 are the shared resources. 5 keeps a 500-file backfill moving (5 batches of 10 at once) while
+    at most 5 commits compete, well under Glue's API rate limits, and leaves the account's
+    unreserved concurrency to other functions. Raise it for bigger backfills across many tables.
   EOT
-  type        = map(number)
-  default = {
-    landing = 1
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.landing_max_concurrency >= 2 && var.landing_max_concurrency <= 1000
+    error_message = "The SQS event source mapping's maximum concurrency must be between 2 and 1000."
+  }
+}
+
+variable "landing_batch_size" {
+  description = "Messages (S3 events, one file each) per landing invocation, 1-10."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.landing_batch_size >= 1 && var.landing_batch_size <= 10
+    error_message = "landing_batch_size must be between 1 and 10 (above 10 Lambda requires a batching window)."
+  }
+}
+
+variable "landing_batching_window_seconds" {
+  description = "How long Lambda gathers messages before invoking the landing with a partial batch (0-300)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.landing_batching_window_seconds >= 0 && var.landing_batching_window_seconds <= 300
+    error_message = "landing_batching_window_seconds must be between 0 and 300."
+  }
+}
+
+variable "landing_max_receive_count" {
+  description = "Receives of a message whose landing keeps failing before SQS moves it to the landing dead-letter queue."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.landing_max_receive_count >= 1 && var.landing_max_receive_count <= 1000
+    error_message = "landing_max_receive_count must be between 1 and 1000."
   }
 }
 
 variable "async_max_retries" {
-  description = "Retries of a failed asynchronous invocation (0-2) before the event goes to the dead-letter queue."
+  description = "Retries of a failed asynchronous invocation of record_failure (0-2; CloudWatch alarms invoke it) before its dead-letter queue."
   type        = number
-  default     = 1
+  default     = 2
 
   validation {
     condition     = var.async_max_retries >= 0 && var.async_max_retries <= 2
     error_message = "async_max_retries must be 0, 1 or 2."
-  }
-}
-
-variable "async_max_event_age_seconds" {
-  description = "How long an S3 event may wait in Lambda's async queue (throttled behind reserved concurrency) before the dead-letter queue."
-  type        = number
-  default     = 21600
-
-  validation {
-    condition     = var.async_max_event_age_seconds >= 60 && var.async_max_event_age_seconds <= 21600
-    error_message = "async_max_event_age_seconds must be between 60 and 21600."
   }
 }
 
@@ -129,9 +165,32 @@ variable "log_retention_days" {
 }
 
 variable "refresh_debounce_seconds" {
-  description = "Quiet period after the last landed file before the business refresh runs (OLIST_REFRESH_DEBOUNCE_SECONDS)."
+  description = "Quiet period: a burst of landings is refreshed once no file landed for this many seconds (OLIST_REFRESH_DEBOUNCE_SECONDS)."
   type        = number
   default     = 60
+
+  validation {
+    condition     = var.refresh_debounce_seconds >= 1
+    error_message = "The quiet period must be at least one second."
+  }
+}
+
+variable "refresh_overdue_seconds" {
+  description = "Alarm when a landed file has waited this long without a business refresh claiming it (the RefreshPendingSeconds metric)."
+  type        = number
+  default     = 3600
+}
+
+variable "quarantine_rate_alarm_percent" {
+  description = "Alarm when one landed batch sends more than this percent of its rows to quarantine (the QuarantineRate metric; the clean checks block at 5)."
+  type        = number
+  default     = 5
+}
+
+variable "landing_backlog_alarm_seconds" {
+  description = "Alarm when the oldest S3 event waiting in the landing queue is older than this."
+  type        = number
+  default     = 3600
 }
 
 variable "raw_transition_days" {
@@ -175,7 +234,7 @@ variable "alert_email" {
 }
 
 variable "force_destroy" {
-  description = "Let `terraform destroy` delete non-empty buckets. Keep false for a lake you care about."
+  description = "Let `terraform destroy` delete the lake bucket with its data. The provider applies it only after an apply: tear down with `make destroy` (infrastructure/destroy.sh), which applies it first. Keep false otherwise."
   type        = bool
   default     = false
 }

@@ -1,14 +1,13 @@
-"""Landing: commit each raw CSV an S3 event names to its Iceberg table, record it, ask for a refresh."""
+"""Landing: land each raw CSV an SQS batch of S3 events names; report the messages to retry."""
 
 import os
 
 import boto3
 
 from olist_assets import settings
-from olist_assets.aws.config import positive_seconds
-from olist_assets.aws.events import object_events
 from olist_assets.aws.invocation import invocation
-from olist_assets.aws.landing import Landing, land_object
+from olist_assets.aws.landing import Landing
+from olist_assets.aws.queue import Intake, handle_event
 from olist_assets.stores.iceberg.tables import open_tables
 
 
@@ -19,9 +18,13 @@ def lambda_handler(event, context):
         landing = Landing(
             store=tables.store,
             tables=tables,
-            sfn=session.client("stepfunctions"),
-            state_machine_arn=env[settings.STATE_MACHINE_ARN],
-            debounce_seconds=positive_seconds(env, settings.REFRESH_DEBOUNCE_SECONDS),
             code_version=env[settings.CODE_VERSION],
         )
-        return {"objects": [land_object(landing, obj) for obj in object_events(event)]}
+        intake = Intake(
+            landing,
+            sfn=session.client("stepfunctions"),
+            state_machine_arn=env[settings.STATE_MACHINE_ARN],
+            metrics_namespace=env[settings.METRICS_NAMESPACE],
+            function_name=context.function_name,
+        )
+        return handle_event(intake, event)

@@ -33,43 +33,74 @@ GLUE_DATABASES = {
 }
 ATHENA_WORKGROUP = "OLIST_ATHENA_WORKGROUP"
 STATE_MACHINE_ARN = "OLIST_STATE_MACHINE_ARN"
+# The refresh's quiet period: a burst of landings is refreshed once it is this many seconds quiet.
 REFRESH_DEBOUNCE_SECONDS = "OLIST_REFRESH_DEBOUNCE_SECONDS"
 FAILURE_TOPIC_ARN = "OLIST_FAILURE_TOPIC_ARN"
+# CloudWatch namespace of the custom metrics the functions publish as EMF log lines.
+METRICS_NAMESPACE = "OLIST_METRICS_NAMESPACE"
 CODE_VERSION = "OLIST_CODE_VERSION"
 
-# The production Lambda functions: short name -> handler and the environment variables it reads.
+# The dependency layer `make package` builds (infrastructure/build_lambda_layer.py): pyarrow,
+# numpy, pyiceberg[glue], tenacity and a pinned boto3. A function without it gets the runtime's.
+DEPENDENCIES_LAYER = "dependencies"
+
+# The production Lambda functions: short name -> handler, the environment variables it reads and
+# the layers it runs with.
 LAMBDA_FUNCTIONS: dict[str, dict[str, object]] = {
     "landing": {
         "handler": "lambda_adapters.handle_landing.lambda_handler",
         "env": [
             LAKE_URL,
+            CATALOG,
             GLUE_DATABASE_CLEAN,
+            GLUE_DATABASE_QUARANTINE,
             STATE_MACHINE_ARN,
-            REFRESH_DEBOUNCE_SECONDS,
+            METRICS_NAMESPACE,
             CODE_VERSION,
         ],
+        "layers": [DEPENDENCIES_LAYER],
     },
     "check_inputs": {
         "handler": "lambda_adapters.handle_check_inputs.lambda_handler",
-        "env": [LAKE_URL, REFRESH_DEBOUNCE_SECONDS],
+        "env": [
+            LAKE_URL,
+            CATALOG,
+            GLUE_DATABASE_CLEAN,
+            STATE_MACHINE_ARN,
+            REFRESH_DEBOUNCE_SECONDS,
+            METRICS_NAMESPACE,
+        ],
+        "layers": [DEPENDENCIES_LAYER],
     },
     "build_table": {
         "handler": "lambda_adapters.handle_build_table.lambda_handler",
         "env": [
             LAKE_URL,
+            CATALOG,
             GLUE_DATABASE_CLEAN,
             GLUE_DATABASE_BUSINESS,
+            GLUE_DATABASE_QUARANTINE,
             ATHENA_WORKGROUP,
             CODE_VERSION,
         ],
+        "layers": [DEPENDENCIES_LAYER],
     },
     "quality_checks": {
         "handler": "lambda_adapters.handle_quality_checks.lambda_handler",
-        "env": [LAKE_URL, GLUE_DATABASE_CLEAN, GLUE_DATABASE_BUSINESS, ATHENA_WORKGROUP],
+        "env": [
+            LAKE_URL,
+            CATALOG,
+            GLUE_DATABASE_CLEAN,
+            GLUE_DATABASE_BUSINESS,
+            GLUE_DATABASE_QUARANTINE,
+            ATHENA_WORKGROUP,
+        ],
+        "layers": [DEPENDENCIES_LAYER],
     },
     "record_failure": {
         "handler": "lambda_adapters.handle_failure.lambda_handler",
         "env": [LAKE_URL, FAILURE_TOPIC_ARN],
+        "layers": [],
     },
 }
 

@@ -1,5 +1,4 @@
-# Used only by deploy_local.sh (with moto.tf): points the provider at the moto server on 127.0.0.1
-# and swaps the managed layer ARN for the stand-in layer published in moto.
+# Used only by deploy_local.sh (with moto.tf): points the provider at the moto server on 127.0.0.1.
 
 provider "aws" {
   region                      = var.region
@@ -25,8 +24,4 @@ provider "aws" {
     sqs        = var.moto_endpoint
     sts        = var.moto_endpoint
   }
-}
-
-locals {
-  pandas_layer_arn = aws_lambda_layer_version.moto_stand_in.arn
 }

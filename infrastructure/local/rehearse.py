@@ -1,10 +1,12 @@
-"""Drive the deployed landing function against moto, as S3 would, and check the clean tables appeared.
+"""Drive the deployed event path on moto with a generated dataset and check the clean layer appeared.
 
 Run by deploy_local.sh after `terraform apply` against the moto server (AWS_ENDPOINT_URL points
-boto3 there), and with --destroyed after `terraform destroy`. Moto cannot run Lambda code (no Docker here), so each S3 event is passed in-process to
-the handler named in the function's deployed configuration, with the environment Terraform set on
-it; the Iceberg tables it commits are then read back through pyiceberg and the Glue catalog.
-Prints one line per landed file and per check; exits non-zero when a check fails.
+boto3 there), and with --destroyed after the teardown. The files are uploaded under raw/; the lake
+bucket's notifications put their events in the Terraform-made landing queue; moto cannot run
+Lambda code (no Docker here), so queue_consumer.py plays the event source mapping and runs the
+handler named in the function's deployed configuration, in process, with the environment Terraform
+set on it. The Iceberg tables the landings commit are then read back through pyiceberg and the Glue
+catalog. Prints one line per check; exits non-zero when a check fails.
 """
 
 from __future__ import annotations
@@ -15,19 +17,19 @@ import json
 import os
 import sys
 import tempfile
-import uuid
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
-from urllib.parse import quote_plus
 
 import boto3
+from queue_consumer import consume
 
-from olist_assets.core import lake
+from olist_assets.core import lake, runs
 from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.tables import BATCH_COLUMN, CLEAN, QUARANTINE, MissingTableError
 from olist_assets.generator.dataset import generate_dataset
 from olist_assets.stores.iceberg.tables import IcebergTables, open_tables
+
+LANDED = {"cleaned", "unchanged"}
 
 
 def upload_dataset(s3: Any, bucket: str, scale: float) -> list[str]:
@@ -42,25 +44,6 @@ def upload_dataset(s3: Any, bucket: str, scale: float) -> list[str]:
     return keys
 
 
-def s3_event(s3: Any, bucket: str, key: str) -> dict[str, Any]:
-    """The direct S3 notification the bucket sends the landing function for this object."""
-    head = s3.head_object(Bucket=bucket, Key=key)
-    s3_object = {
-        "key": quote_plus(key, safe="/"),
-        "size": head["ContentLength"],
-        "eTag": head["ETag"].strip('"'),
-        "versionId": head.get("VersionId"),
-        "sequencer": uuid.uuid4().hex[:16].upper(),
-    }
-    record = {
-        "eventSource": "aws:s3",
-        "eventName": "ObjectCreated:Put",
-        "eventTime": head["LastModified"].isoformat(),
-        "s3": {"bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"}, "object": s3_object},
-    }
-    return {"Records": [record]}
-
-
 def deployed_handler(lambda_client: Any, function_name: str) -> Any:
     """The handler the function is configured with, its environment applied to this process."""
     config = lambda_client.get_function_configuration(FunctionName=function_name)
@@ -69,25 +52,65 @@ def deployed_handler(lambda_client: Any, function_name: str) -> Any:
     return getattr(importlib.import_module(module_name), attribute)
 
 
+def landing_records(s3: Any, bucket: str) -> dict[str, dict[str, Any]]:
+    """Raw key -> its latest landing run record, from runs/landing/."""
+    records: dict[str, dict[str, Any]] = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=runs.LANDING):
+        for item in page.get("Contents", []):
+            record = json.loads(s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read())
+            records[record["raw_key"]] = record
+    return records
+
+
 def check(name: str, passed: bool, detail: str = "") -> bool:
     print(f"{'ok  ' if passed else 'FAIL'} {name}{': ' + detail if detail else ''}")
     return passed
 
 
-def clean_layer_checks(outputs: dict[str, Any], records: list[dict[str, Any]]) -> list[bool]:
-    """Each landed file's table is an Iceberg table in Glue at its current metadata, holding the
-    rows its run record counts (read through pyiceberg), with the contract's columns and _batch."""
+def wiring_checks(outputs: dict[str, Any]) -> list[bool]:
+    """raw/ events go to the landing queue, which the landing function consumes in batches."""
+    s3, lambda_client = boto3.client("s3"), boto3.client("lambda")
+    queue_arn = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=outputs["landing_queue_url"], AttributeNames=["QueueArn", "RedrivePolicy"]
+    )["Attributes"]
+    notification = s3.get_bucket_notification_configuration(Bucket=outputs["lake_bucket"])
+    queues = [c["QueueArn"] for c in notification.get("QueueConfigurations", [])]
+    landing = lambda_client.get_function(FunctionName=outputs["functions"]["landing"])
+    mappings = lambda_client.list_event_source_mappings(EventSourceArn=queue_arn["QueueArn"])[
+        "EventSourceMappings"
+    ]
+    redrive = json.loads(queue_arn["RedrivePolicy"])
+    return [
+        check("raw/ events go to the landing queue", queues == [queue_arn["QueueArn"]]),
+        check(
+            "the landing function consumes the queue",
+            [m["FunctionArn"] for m in mappings] == [landing["Configuration"]["FunctionArn"]],
+        ),
+        check(
+            "failed messages move to the landing dead-letter queue",
+            redrive["deadLetterTargetArn"].endswith("-landing-dead-letter"),
+            f"after {redrive['maxReceiveCount']} receives",
+        ),
+    ]
+
+
+def clean_layer_checks(outputs: dict[str, Any], keys: list[str]) -> list[bool]:
+    """Every uploaded file landed, and its table is an Iceberg table in Glue at its current metadata,
+    holding the rows its run record counts (read through pyiceberg), with the contract's columns
+    and _batch."""
+    records = landing_records(boto3.client("s3"), outputs["lake_bucket"])
     tables = open_tables(outputs["lake_url"], os.environ)
     glue = boto3.client("glue")
     databases = tables.config.databases
     results = [
+        check("every file landed", all(records.get(k, {}).get("status") in LANDED for k in keys)),
         check(
             "the functions use the Glue databases Terraform created",
             all(databases[layer] == name for layer, name in outputs["glue_databases"].items()),
             json.dumps(databases),
-        )
+        ),
     ]
-    for record in records:
+    for record in (records[key] for key in keys if key in records):
         name, batch = record["table"], record["raw_key"].removeprefix(f"{lake.RAW}/")
         table = tables.load(CLEAN, name)
         glue_table = glue.get_table(DatabaseName=databases[CLEAN], Name=name)["Table"]
@@ -141,12 +164,13 @@ def _rows_of(tables: IcebergTables, namespace: str, name: str, batch: str) -> in
 
 
 def leftovers() -> dict[str, list[str]]:
-    """What is still in the emulated account after `terraform destroy`: should be nothing."""
+    """What is still in the emulated account after the teardown: should be nothing."""
     found = {
         "buckets": [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]],
         "functions": [
             f["FunctionName"] for f in boto3.client("lambda").list_functions()["Functions"]
         ],
+        "layers": [ly["LayerName"] for ly in boto3.client("lambda").list_layers()["Layers"]],
         "state machines": [
             m["name"] for m in boto3.client("stepfunctions").list_state_machines()["stateMachines"]
         ],
@@ -166,44 +190,28 @@ def main() -> int:
     args = parser.parse_args()
     if args.destroyed:
         left = leftovers()
-        return 0 if check("destroy left nothing behind", not left, json.dumps(left)) else 1
+        return 0 if check("teardown left nothing behind", not left, json.dumps(left)) else 1
     outputs = {name: value["value"] for name, value in json.loads(args.outputs.read_text()).items()}
-    s3, sfn = boto3.client("s3"), boto3.client("stepfunctions")
-    bucket = outputs["lake_bucket"]
-
-    # Gap: moto evaluates bucket policies without the request's context, so the TLS-only Deny
-    # (aws:SecureTransport = false) matches every request, HTTPS or not. Terraform applied the
-    # policy (terraform test asserts its content); it is lifted here so the rehearsal can write.
-    s3.delete_bucket_policy(Bucket=bucket)
-    print("note lake bucket policy lifted: moto cannot evaluate aws:SecureTransport")
-
-    notification = s3.get_bucket_notification_configuration(Bucket=bucket)
-    landing_arn = boto3.client("lambda").get_function(FunctionName=outputs["functions"]["landing"])
-    wired = [c["LambdaFunctionArn"] for c in notification.get("LambdaFunctionConfigurations", [])]
-    results = [
-        check(
-            "raw/ notifies the landing function",
-            wired == [landing_arn["Configuration"]["FunctionArn"]],
-        )
-    ]
+    results = wiring_checks(outputs)
 
     handler = deployed_handler(boto3.client("lambda"), outputs["functions"]["landing"])
-    records = []
-    for key in upload_dataset(s3, bucket, args.scale):
-        context = SimpleNamespace(aws_request_id=str(uuid.uuid4()), function_name="landing")
-        (record,) = handler(s3_event(s3, bucket, key), context)["objects"]
-        print(f"     landed {key}: {record['status']}, {record.get('rows_clean')} clean rows")
-        records.append(record)
-    results.append(check("every file cleaned", all(r["status"] == "cleaned" for r in records)))
-    results += clean_layer_checks(outputs, records)
+    keys = upload_dataset(boto3.client("s3"), outputs["lake_bucket"], args.scale)
+    consumed = consume(
+        boto3.client("sqs"),
+        outputs["landing_queue_url"],
+        handler,
+        function_name=outputs["functions"]["landing"],
+    )
+    events = [body for body in consumed.bodies if "Records" in body]
+    results.append(check("one event per uploaded file", len(events) == len(keys), f"{len(events)}"))
+    results.append(check("no batch item failures", consumed.failures == 0))
+    results += clean_layer_checks(outputs, keys)
 
-    executions = sfn.list_executions(stateMachineArn=outputs["state_machine_arn"])["executions"]
+    executions = boto3.client("stepfunctions").list_executions(
+        stateMachineArn=outputs["state_machine_arn"]
+    )["executions"]
     results.append(
-        check(
-            "a business refresh was requested",
-            len(executions) >= 1,
-            f"{len(executions)} execution(s)",
-        )
+        check("the burst started one refresh", len(executions) == 1, f"{len(executions)}")
     )
     return 0 if all(results) else 1
 

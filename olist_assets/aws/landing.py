@@ -1,4 +1,4 @@
-"""Land one object: guard against duplicates and stale events, commit it to its table, record it.
+"""Land one object: guard against duplicates, commit it to its table, record it.
 
 This is what the landing Lambda does per S3 record, with the very `refresh_table` the Dagster
 clean asset runs (one Iceberg commit; concurrent landings of one table retry, none is lost). Which table an object belongs to is the rule every runtime shares
@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from olist_assets.aws import refresh
 from olist_assets.aws.events import ObjectCreated
 from olist_assets.core import lake, runs
 from olist_assets.core.batches import Batch, Verdict, batch_for_raw_key, resolve_key
@@ -51,13 +50,10 @@ class IgnoredObject(ValueError):
 
 @dataclass
 class Landing:
-    """What landing needs: the lake, the AWS clients it calls, and the deployment's settings."""
+    """What landing needs: the lake, its tables and the deployment's code version."""
 
     store: Store
     tables: Tables
-    sfn: Any
-    state_machine_arn: str
-    debounce_seconds: int
     code_version: str
     clock: Callable[[], datetime] = lambda: datetime.now(tz=UTC)
 
@@ -114,13 +110,15 @@ def _logged(record: dict[str, Any]) -> dict[str, Any]:
 def _process(
     landing: Landing, contract: TableContract, raw_key: str, event: ObjectCreated
 ) -> dict[str, Any]:
-    """Commit the object's content to its table unless a newer upload replaced it since the event."""
-    stale = _stale_reason(landing.store, raw_key, event)
-    if stale:
-        return {"status": "superseded", "reason": stale}
-    result = refresh_table(
-        landing.store, landing.tables, contract, raw_keys=[raw_key], clock=landing.clock
-    )
+    """Commit the object's current content to its table (content is the version: an event
+    older than the object's last upload lands that upload, whose own event then finds it unchanged);
+    an object deleted since the event is superseded, its removal being the deletion event's."""
+    try:
+        result = refresh_table(
+            landing.store, landing.tables, contract, raw_keys=[raw_key], clock=landing.clock
+        )
+    except FileNotFoundError:
+        return {"status": "superseded", "reason": "the object was deleted after this event"}
     rejection = next((r for r in result.rejected if r.key == raw_key), None)
     if rejection is not None:
         raise RejectedObject(rejection.reason, contract.name, rejection.error_type)
@@ -138,26 +136,7 @@ def _process(
         "commit_conflicts": result.conflicts,
         "outputs": [f"{lake.CLEAN}.{contract.name}@{result.snapshot_id}"],
     }
-    if result.changed:
-        outcome["refresh"] = refresh.request_refresh(
-            landing.store,
-            landing.sfn,
-            landing.state_machine_arn,
-            raw_key,
-            landing.clock(),
-            landing.debounce_seconds,
-        )
     return outcome
-
-
-def _stale_reason(store: Store, raw_key: str, event: ObjectCreated) -> str | None:
-    """Why the event no longer describes the object at its key (S3 delivers out of order)."""
-    current = store.info(raw_key)
-    if current is None:
-        return "the object was deleted after this event"
-    if current.etag.strip('"') != event.etag:
-        return f"a newer upload replaced it (now ETag {current.etag})"
-    return None
 
 
 def _batch(raw_key: str | None, key: str) -> Batch:

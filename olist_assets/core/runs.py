@@ -59,8 +59,8 @@ def record_business_build(
 
 
 def failure_record_key(source: str, at: datetime) -> str:
-    """A new, unique key for one failure, grouped by day so the newest are easy to list."""
-    return f"{FAILURES}/{at:%Y-%m-%d}/{at:%H%M%S}-{source}-{uuid.uuid4().hex[:8]}.json"
+    """A new, unique key for one failure, by source (each role writes only its own) and day."""
+    return f"{FAILURES}/{source}/{at:%Y-%m-%d}/{at:%H%M%S}-{uuid.uuid4().hex[:8]}.json"
 
 
 def check_report_key(execution: str) -> str:

@@ -11,6 +11,9 @@ with microsecond timestamps before the commit.
 The work group must not enforce its settings over the client's: Athena rejects a CTAS naming an
 external_location in a work group that does (it would write the table under the query results
 location instead), so the build checks this first and says so.
+
+Queries go through boto3 alone (StartQueryExecution, GetQueryExecution polled with a bounded
+backoff, GetQueryResults), so the functions need no pandas or awswrangler layer.
 """
 
 from __future__ import annotations
@@ -18,9 +21,7 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
-import awswrangler as wr
 import boto3
 import pyarrow as pa
 
@@ -32,6 +33,7 @@ from olist_assets.core.business.tables import (
     sql_for,
 )
 from olist_assets.core.tables import BUSINESS, CLEAN
+from olist_assets.engines.athena_queries import run_query, select_results
 from olist_assets.stores.iceberg.business import iceberg_ready, publish_build
 from olist_assets.stores.iceberg.tables import IcebergTables
 
@@ -105,17 +107,12 @@ class AthenaEngine:
         return BuildResult(name, rows, location, time.perf_counter() - started, snapshot, inputs)
 
     def query(self, sql: str) -> pa.Table:
-        frame = wr.athena.read_sql_query(
-            self.render(sql),
-            database=self.business_database,
-            workgroup=self.workgroup,
-            ctas_approach=False,
-            boto3_session=self.session,
-        )
-        return pa.Table.from_pandas(frame, preserve_index=False)
+        athena = self.session.client("athena")
+        query_id = self._execute(self.render(sql))
+        return select_results(athena, query_id)
 
     def _require_client_settings(self) -> None:
-        workgroup = wr.athena.get_work_group(self.workgroup, boto3_session=self.session)
+        workgroup = self.session.client("athena").get_work_group(WorkGroup=self.workgroup)
         if workgroup["WorkGroup"]["Configuration"].get("EnforceWorkGroupConfiguration"):
             raise EnforcedWorkgroupError(
                 f"Athena work group {self.workgroup!r} enforces its settings over the client's, "
@@ -156,14 +153,9 @@ class AthenaEngine:
         return pa.schema([(c["Name"], hive_type(c["Type"])) for c in columns])
 
     def _execute(self, sql: str) -> str:
-        execution: dict[str, Any] = wr.athena.start_query_execution(
-            sql,
-            database=self.business_database,
-            workgroup=self.workgroup,
-            wait=True,
-            boto3_session=self.session,
-        )
-        return execution["QueryExecutionId"]
+        """Run one statement in the work group against the business database; its query id."""
+        athena = self.session.client("athena")
+        return run_query(athena, sql, database=self.business_database, workgroup=self.workgroup)
 
     def _update_count(self, query_id: str) -> int:
         """Rows a CTAS wrote, as Athena reports them for the query."""

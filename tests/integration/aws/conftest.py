@@ -36,6 +36,7 @@ CLEAN_DATABASE = "olist_clean"
 QUARANTINE_DATABASE = "olist_quarantine"
 BUSINESS_DATABASE = "olist_business"
 DATABASES = {CLEAN: CLEAN_DATABASE, QUARANTINE: QUARANTINE_DATABASE, BUSINESS: BUSINESS_DATABASE}
+METRICS_NAMESPACE = "olist-test"
 FUNCTION_PREFIX = "olist-"
 SFN_DEBOUNCE_SECONDS = 2
 PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -106,6 +107,23 @@ class Lake:
         }
         return render_event(template, **(values | override))
 
+    def sqs_batch(self, *events: dict) -> dict:
+        """The SQS batch Lambda receives from the landing queue: one S3 notification per message."""
+        return {
+            "Records": [
+                {
+                    "messageId": f"m{index:02d}",
+                    "receiptHandle": f"handle-{index}",
+                    "body": json.dumps(event),
+                    "attributes": {"ApproximateReceiveCount": "1"},
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:olist-landing",
+                    "awsRegion": REGION,
+                }
+                for index, event in enumerate(events)
+            ]
+        }
+
     def keys(self, prefix: str) -> list[str]:
         listed = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=prefix).get("Contents", [])
         return sorted(item["Key"] for item in listed)
@@ -136,13 +154,16 @@ def lambda_context(name: str) -> SimpleNamespace:
     )
 
 
-def deploy(monkeypatch: pytest.MonkeyPatch, debounce_seconds: int = 60) -> Lake:
+def deploy(
+    monkeypatch: pytest.MonkeyPatch, debounce_seconds: int = 60, versioned: bool = True
+) -> Lake:
     """Create what Terraform would (bucket, Glue databases, topic, state machine) and set every env
     var; pyiceberg creates and updates the Glue tables."""
     session = boto3.Session(region_name=REGION)
     s3 = session.client("s3")
     s3.create_bucket(Bucket=BUCKET)
-    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    if versioned:
+        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     for database in DATABASES.values():
         session.client("glue").create_database(DatabaseInput={"Name": database})
     topic = session.client("sns").create_topic(Name="olist-failures")["TopicArn"]
@@ -156,6 +177,8 @@ def deploy(monkeypatch: pytest.MonkeyPatch, debounce_seconds: int = 60) -> Lake:
         settings.GLUE_DATABASE_CLEAN: CLEAN_DATABASE,
         settings.GLUE_DATABASE_QUARANTINE: QUARANTINE_DATABASE,
         settings.GLUE_DATABASE_BUSINESS: BUSINESS_DATABASE,
+        settings.CATALOG: "glue",
+        settings.METRICS_NAMESPACE: METRICS_NAMESPACE,
         settings.ATHENA_WORKGROUP: "olist",
         settings.STATE_MACHINE_ARN: machine["stateMachineArn"],
         settings.REFRESH_DEBOUNCE_SECONDS: str(debounce_seconds),
@@ -170,6 +193,12 @@ def deploy(monkeypatch: pytest.MonkeyPatch, debounce_seconds: int = 60) -> Lake:
 def lake_aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Lake:
     """The lake deployed on moto (state machine executions recorded, not run)."""
     return deploy(monkeypatch)
+
+
+@pytest.fixture(params=["versioned", "unversioned"])
+def lake_any(request, moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Lake:
+    """The lake deployed on moto, once on a versioned bucket and once on an unversioned one."""
+    return deploy(monkeypatch, versioned=request.param == "versioned")
 
 
 @pytest.fixture

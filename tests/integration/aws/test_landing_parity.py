@@ -14,6 +14,7 @@ import dagster as dg
 import pytest
 
 from lambda_adapters import handle_landing
+from olist_assets.definitions import build_definitions
 from olist_assets.defs import sensors
 from olist_assets.defs.raw import raw_assets
 from olist_assets.defs.resources import LakeResource, LandingResource
@@ -175,8 +176,10 @@ def sensor_answers(lake: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, tup
     """Evaluate the landing sensor on an S3 landing prefix; answers from its request and its log."""
     monkeypatch.setattr(sensors, "SETTLE_SECONDS", 0)
     url = f"s3://{LANDING_BUCKET}/{LANDING_PREFIX}"
+    definitions = build_definitions(str(lake), url)
     context = dg.build_sensor_context(
-        resources={"landing": LandingResource(url=url), "lake": LakeResource(url=str(lake))}
+        definitions=definitions,
+        resources={"landing": LandingResource(url=url), "lake": LakeResource(url=str(lake))},
     )
     logged = Logged()
     context.log.addHandler(logged)
@@ -188,7 +191,7 @@ def sensor_answers(lake: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, tup
         verdicts = {"landing": "batch", "refusing": "rejected", "ignoring": "ignored"}
         answers[key] = (verdicts[verdict], "" if verdict == "landing" else detail)
     (request,) = result.run_requests
-    requested = sorted(k.path[-1] for k in request.asset_selection)
+    requested = sorted(k.path[-1] for k in request.asset_selection if k.path[0] == "raw")
     return answers, requested
 
 

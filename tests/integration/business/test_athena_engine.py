@@ -5,9 +5,9 @@ moto runs the Athena API (query executions, work groups), Glue and S3, but it do
 a CTAS is submitted it does what Athena would (write Parquet shaped like Athena's output under the
 external_location: Hive-style names without extension, INT96 timestamps, no Iceberg field ids; then
 register the CTAS's Glue table) and reports the CTAS row count in GetQueryResults' UpdateCount.
-Everything else (awswrangler's calls, dropping the CTAS table, the pyiceberg commit into the Glue
-catalog, S3 clean-up) runs against moto as written. The server (not `mock_aws`) is needed because
-pyiceberg and pyarrow reach S3 with their own client.
+Everything else (the engine's boto3 Athena calls, dropping the CTAS table, the pyiceberg commit into
+the Glue catalog, S3 clean-up) runs against moto as written. The server (not `mock_aws`) is needed
+because pyiceberg and pyarrow reach S3 with their own client.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import awswrangler as wr
 import boto3
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -36,6 +35,7 @@ from olist_assets.core.business.tables import BUSINESS_TABLES
 from olist_assets.core.checks.business import orders_conserved
 from olist_assets.core.tables import BUSINESS, CLEAN
 from olist_assets.engines.athena_engine import AthenaEngine, EnforcedWorkgroupError
+from olist_assets.engines.athena_queries import AthenaQueryFailed
 from olist_assets.stores.iceberg.business import INPUTS_PROPERTY
 from olist_assets.stores.iceberg.datafiles import current_files
 from olist_assets.stores.iceberg.maintenance import maintain_table
@@ -272,7 +272,9 @@ def test_the_glue_table_carries_the_documented_table_and_column_comments(engine,
     doc = table_doc("fact_orders")
     assert published["Description"] == doc.description
     comments = {c["Name"]: c.get("Comment") for c in published["StorageDescriptor"]["Columns"]}
-    assert comments == {name: doc.columns[name] for name in ("order_id", "purchase_ts", "payment_total")}
+    assert comments == {
+        name: doc.columns[name] for name in ("order_id", "purchase_ts", "payment_total")
+    }
 
 
 def order_ids(tables: IcebergTables, snapshot_id: int | None = None) -> list[str]:
@@ -321,7 +323,7 @@ def test_a_failed_ctas_leaves_the_published_snapshot_current_and_removes_its_out
 
     # When the next CTAS fails after writing part of its output
     athena.fail_next = True
-    with pytest.raises(wr.exceptions.QueryFailed, match="simulated failure"):
+    with pytest.raises(AthenaQueryFailed, match="simulated failure"):
         engine.build_table("fact_orders", run_id="run2")
 
     # Then readers still see the previous build, and the partial output is removed

@@ -1,5 +1,5 @@
 """The SQL written once: it parses as Athena (Trino) SQL, reads what the table list says, runs on
-DuckDB with Athena-compatible column types; the clean DDL is the contracts' columns."""
+DuckDB with Athena-compatible column types."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from olist_assets.core.business.ddl import CLEAN_DDL_DIR, clean_table_ddl, render_clean_ddl
 from olist_assets.core.business.tables import (
     BUSINESS_SQL_DIR,
     BUSINESS_TABLES,
@@ -16,7 +15,6 @@ from olist_assets.core.business.tables import (
     qualify_schemas,
     sql_for,
 )
-from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.tables import BUSINESS
 from olist_assets.engines.duckdb_engine import DuckDBEngine, MissingInputError
 from olist_assets.stores.iceberg.datafiles import current_files
@@ -162,26 +160,3 @@ def test_a_rebuild_replaces_the_table_in_one_snapshot_and_a_stray_file_is_never_
     assert engine.query("SELECT count(*) AS n FROM business.fact_orders").to_pylist() == [{"n": 12}]
     before = tiny_lake.scan(BUSINESS, "fact_orders", ["order_id"], first.snapshot_id).read_all()
     assert before.num_rows == 12
-
-
-@pytest.mark.parametrize("name", list(CONTRACTS))
-def test_committed_clean_ddl_is_generated_from_the_contract(name):
-    assert (CLEAN_DDL_DIR / f"{name}.sql").read_text(encoding="utf-8") == clean_table_ddl(
-        CONTRACTS[name]
-    )
-
-
-@pytest.mark.parametrize("name", list(CONTRACTS))
-def test_clean_ddl_parses_as_athena_with_the_contracts_columns_and_types(name):
-    contract = CONTRACTS[name]
-    ddl = render_clean_ddl(contract, "olist_clean", f"s3://lake/clean/{name}/")
-
-    statement = sqlglot.parse_one(ddl, read="athena")
-
-    assert isinstance(statement, exp.Create)
-    assert (statement.this.this.db, statement.this.this.name) == ("olist_clean", name)
-    columns = [(c.name, c.args["kind"]) for c in statement.this.expressions]
-    assert columns == [
-        (c.name, exp.DataType.build(c.athena_type, dialect="athena")) for c in contract.columns
-    ]
-    assert f"LOCATION 's3://lake/clean/{name}/'" in ddl

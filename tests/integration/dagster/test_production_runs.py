@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +28,7 @@ BUCKET = "olist-prod-lake"
 REGION = "us-east-1"
 SELLER = "3442f8959a84dea7ee197c632cb2df15,13023,campinas,SP"
 SELLER_2 = "d1b65fc7debc3361ea86b5f14c68d2e2,13844,mogi guacu,SP"
+SEQUENCERS = itertools.count(1)
 
 
 @dataclass
@@ -42,8 +43,9 @@ class Production:
         """Put an object and run the landing Lambda's core on it, as S3 would trigger it."""
         s3 = self.landing.store.client
         put = s3.put_object(Bucket=BUCKET, Key=key, Body=body.encode())
+        sequencer = f"{next(SEQUENCERS):018X}"
         event = ObjectCreated(
-            BUCKET, key, put["ETag"].strip('"'), put.get("VersionId"), None, len(body), None
+            BUCKET, key, put["ETag"].strip('"'), put.get("VersionId"), sequencer, len(body), None
         )
         return land_object(self.landing, event)
 
@@ -59,23 +61,11 @@ class Production:
 @pytest.fixture
 def production(moto_server: str) -> Iterator[Production]:
     """The lake bucket on a moto server (pyiceberg reaches S3 with its own client), its tables in
-    moto's Glue catalog, and a state machine that does nothing."""
+    moto's Glue catalog."""
     session = boto3.Session(region_name=REGION)
     session.client("s3").create_bucket(Bucket=BUCKET)
-    machine = session.client("stepfunctions").create_state_machine(
-        name="refresh",
-        definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
-        roleArn="arn:aws:iam::123456789012:role/refresh",
-    )
     tables = open_tables(f"s3://{BUCKET}/", os.environ, session=session)
-    landing = Landing(
-        store=tables.store,
-        tables=tables,
-        sfn=session.client("stepfunctions"),
-        state_machine_arn=machine["stateMachineArn"],
-        debounce_seconds=60,
-        code_version="test-1",
-    )
+    landing = Landing(store=tables.store, tables=tables, code_version="test-1")
     yield Production(landing, build_production_runs_sensor(enabled=False))
 
 

@@ -11,7 +11,6 @@ import pytest
 
 from olist_assets import settings
 from olist_assets.core import lake
-from olist_assets.core.contracts import CONTRACTS
 
 INFRASTRUCTURE = Path(__file__).resolve().parents[3] / "infrastructure"
 GENERATED = INFRASTRUCTURE / "generated"
@@ -36,15 +35,6 @@ def test_committed_files_equal_a_fresh_render(render_generated):
     )
 
 
-def test_glue_columns_equal_the_contracts_names_and_athena_types_in_order():
-    tables = generated("clean_tables.json")
-    assert sorted(tables) == sorted(CONTRACTS)
-    for name, contract in CONTRACTS.items():
-        columns = [(c["name"], c["type"]) for c in tables[name]["columns"]]
-        assert columns == [(c.name, c.athena_type) for c in contract.columns], name
-        assert tables[name]["prefix"] == lake.table_prefix(lake.CLEAN, name)
-
-
 def test_lake_prefixes_are_the_lake_zones():
     assert generated("lake.json")["zones"] == {zone: f"{zone}/" for zone in lake.ZONES}
 
@@ -55,6 +45,7 @@ def test_lambda_catalogue_equals_settings():
     for name, spec in settings.LAMBDA_FUNCTIONS.items():
         assert catalogue["functions"][name]["handler"] == spec["handler"]
         assert set(catalogue["functions"][name]["env"]) == set(spec["env"])
+        assert catalogue["functions"][name]["layers"] == spec["layers"]
     every_env = {env for spec in settings.LAMBDA_FUNCTIONS.values() for env in spec["env"]}
     assert every_env <= set(catalogue["environment"].values())
 
@@ -62,8 +53,4 @@ def test_lambda_catalogue_equals_settings():
 def test_stale_files_are_reported(render_generated, monkeypatch, tmp_path):
     (tmp_path / "lake.json").write_text('{"zones": {}}\n')
     monkeypatch.setattr(render_generated, "GENERATED", tmp_path)
-    assert render_generated.stale_files() == [
-        "clean_tables.json",
-        "lake.json",
-        "lambda_functions.json",
-    ]
+    assert render_generated.stale_files() == ["lake.json", "lambda_functions.json"]

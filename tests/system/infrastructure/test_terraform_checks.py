@@ -13,6 +13,7 @@ TOOLS = {
     "fmt": "terraform",
     "validate": "terraform",
     "test": "terraform",
+    "policies": "terraform",
     "asl": "npm",
     "checkov": "python3",
 }

@@ -22,7 +22,7 @@ def test_notification_with_several_records_decodes_plus_and_percent_escapes(samp
     )
     assert second.key == "raw/orders/olist_orders_dataset_março + extra.csv"
     assert second.version_id is None
-    assert second.version_token == "fedcba9876543210fedcba9876543210-3"
+    assert second.version_token == "s-" + "0055AED6DCD90281F0".rjust(32, "0")
 
 
 def test_eventbridge_key_is_percent_decoded_and_keeps_a_literal_plus(sample_event) -> None:
@@ -30,7 +30,7 @@ def test_eventbridge_key_is_percent_decoded_and_keeps_a_literal_plus(sample_even
 
     assert created.key == "raw/olist_orders_dataset 2018-10+v2.csv"
     assert created.etag == "a1b2c3d4e5f60718293a4b5c6d7e8f90"
-    assert created.version_token == "tTbbfQBZ0zLrmVo1Z5u0LQtmHTeDCvbS"
+    assert created.version_token == "v-tTbbfQBZ0zLrmVo1Z5u0LQtmHTeDCvbS"
     assert created.sequencer == "00617F08299329D189"
 
 
