@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from olist_assets.core import lake
 from olist_assets.core.batches import Arrival, Resolution, Verdict, admit, resolve_key
-from olist_assets.core.contracts import CONTRACTS
+from olist_assets.core.contracts import CONTRACTS, UnknownFileError
 from olist_assets.core.hashing import file_sha256
 from olist_assets.core.landing_record import LandedVersion, LandingRecord
 from olist_assets.core.ledger import Rejection
@@ -106,15 +106,21 @@ def land_table(
     Whether a file is landed already is the landing record's rule (`core/landing_record.py`): a file
     whose size and ETag (S3) or modification time (local) are those it had when it was last landed is
     not read again; any other is read and hashed: the content, not the metadata, decides what changed.
-    Raises UnknownBatchError for a key of `keys` that is not one of the table's admitted files.
+    With `keys`, the table's other files are not read: those whose refusal the record holds (and
+    that did not change since) are reported refused again. Raises UnknownFileError for a key of
+    `keys` that is not one of the table's admitted files.
     """
     plan = plan_landing(source, target)
     admitted = [a for a in plan.admitted if a.batch.table == table]
+    record = LandingRecord.load(target)
+    outcomes: list[LandedFile | Rejection] = []
     if keys is not None:
         _check_scope(table, keys, admitted)
+        outcomes = [
+            r for a in admitted if a.key not in keys for r in _still_refused(source, a, record)
+        ]
         admitted = [a for a in admitted if a.key in keys]
-    record = LandingRecord.load(target)
-    outcomes = [land_batch(source, a, target, record) for a in admitted]
+    outcomes += [land_batch(source, a, target, record) for a in admitted]
     record.save()
     refused = [r for r in plan.rejected if r.table == table]
     held = [a.batch.key for a in raw_zone(target).admitted if a.batch.table == table]
@@ -128,17 +134,23 @@ def land_table(
     )
 
 
-class UnknownBatchError(ValueError):
-    """A batch asked for by key that is not one of its table's admitted files in the landing folder."""
+def _still_refused(source: Store, arrival: Arrival, record: LandingRecord) -> list[Rejection]:
+    """The file's refusal as the landing record holds it, when it is still that content."""
+    info = source.info(arrival.key)
+    known = record.known(info) if info is not None else None
+    if known is None or not known.refused:
+        return []
+    at = arrival.at.isoformat()
+    return [Rejection(arrival.key, known.refused, arrival.batch.table, at, known.sha256)]
 
 
 def _check_scope(table: str, keys: Collection[str], admitted: list[Arrival]) -> None:
     missing = sorted(set(keys) - {a.key for a in admitted})
     if missing:
         files = ", ".join(repr(a.key) for a in admitted) or "none"
-        raise UnknownBatchError(
-            f"not an admitted {table} file in the landing folder: {', '.join(missing)} "
-            f"(its files: {files})"
+        raise UnknownFileError(
+            f"not an admitted {table} file in the landing folder: {', '.join(map(repr, missing))} "
+            f"(its files there: {files})"
         )
 
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, replace
 
 from olist_assets.core import lake
 from olist_assets.core.hashing import file_sha256
-from olist_assets.core.storage import ObjectInfo, Store
+from olist_assets.core.storage import ObjectInfo, OutsideStoreError, Store
 
 LANDED = f"{lake.RUNS}/local-landing.json"
 
@@ -67,7 +67,10 @@ class LandingRecord:
     def holds(self, key: str, size: int, sha256: str) -> bool:
         """Whether `raw/<key>` holds exactly this content. The raw copy is hashed only when the
         record cannot vouch for it (no entry, or the copy's ETag moved since)."""
-        raw = self.target.info(lake.raw_key(key))
+        try:
+            raw = self.target.info(lake.raw_key(key))
+        except OutsideStoreError:  # a key no lake can hold ('..'): never landed
+            return False
         if raw is None or raw.size != size:
             return False
         version = self.versions.get(key)

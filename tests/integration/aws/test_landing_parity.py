@@ -14,6 +14,7 @@ import dagster as dg
 import pytest
 
 from lambda_adapters import handle_landing
+from olist_assets.definitions import build_definitions
 from olist_assets.defs import sensors
 from olist_assets.defs.raw import raw_assets
 from olist_assets.defs.resources import LakeResource, LandingResource
@@ -153,8 +154,9 @@ def local_answers(landing: Path, lake: Path) -> dict[str, tuple]:
     for event in result.get_asset_materialization_events():
         metadata = {k: v.value for k, v in event.materialization.metadata.items()}
         table = event.materialization.asset_key.path[-1]
-        for landed in metadata["files"]:
-            answers[landed["file"]] = ("batch", table, "")
+        for row in metadata["batches"].records:
+            if row.data["state"] != "refused":
+                answers[row.data["batch"]] = ("batch", table, "")
         for refused in metadata["rejected_files"] + metadata["unmatched_files"]:
             answers[refused["key"]] = ("rejected", refused["table"], refused["reason"])
         for ignored in metadata["ignored_files"]:
@@ -176,7 +178,8 @@ def sensor_answers(lake: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, tup
     monkeypatch.setattr(sensors, "SETTLE_SECONDS", 0)
     url = f"s3://{LANDING_BUCKET}/{LANDING_PREFIX}"
     context = dg.build_sensor_context(
-        resources={"landing": LandingResource(url=url), "lake": LakeResource(url=str(lake))}
+        resources={"landing": LandingResource(url=url), "lake": LakeResource(url=str(lake))},
+        definitions=build_definitions(str(lake), url),
     )
     logged = Logged()
     context.log.addHandler(logged)
@@ -188,7 +191,7 @@ def sensor_answers(lake: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, tup
         verdicts = {"landing": "batch", "refusing": "rejected", "ignoring": "ignored"}
         answers[key] = (verdicts[verdict], "" if verdict == "landing" else detail)
     (request,) = result.run_requests
-    requested = sorted(k.path[-1] for k in request.asset_selection)
+    requested = sorted(k.path[-1] for k in request.asset_selection if k.path[0] == "raw")
     return answers, requested
 
 
