@@ -147,6 +147,22 @@ def batch_for_raw_key(raw_key: str) -> Batch:
     return resolution.batch
 
 
+def raw_keys_of(table: str, keys: Iterable[str]) -> list[str]:
+    """The raw keys (`raw/<key>`) of batch keys given as paths under raw/ (as in the landing folder),
+    each checked to be a batch of `table`; raises UnknownFileError naming one that is not."""
+    raw_keys = []
+    for key in keys:
+        resolution = resolve_key(key)
+        if resolution.batch is None:
+            raise UnknownFileError(f"{key!r} is not a batch of {table}: {resolution.reason}")
+        if resolution.batch.table != table:
+            raise UnknownFileError(
+                f"{key!r} is a batch of {resolution.batch.table}, not of {table}"
+            )
+        raw_keys.append(lake.raw_key(key))
+    return raw_keys
+
+
 def folder_date(folder: str) -> str:
     """The ISO date of the nearest folder named by one (`2018-09/`, `2018-09-30/`), else ''."""
     for part in reversed(folder.split("/") if folder else []):

@@ -9,19 +9,17 @@ overwrites an accepted copy. Which keys are batches, and which batch keeps a con
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from olist_assets.core import lake
 from olist_assets.core.batches import Arrival, Resolution, Verdict, admit, resolve_key
-from olist_assets.core.contracts import CONTRACTS
+from olist_assets.core.contracts import CONTRACTS, UnknownFileError
 from olist_assets.core.hashing import file_sha256
+from olist_assets.core.landing_record import LandedVersion, LandingRecord
 from olist_assets.core.ledger import Rejection
 from olist_assets.core.parsing import SourceFileError, check_source
 from olist_assets.core.storage import ObjectInfo, OutsideStoreError, Store
-
-LANDED = f"{lake.RUNS}/local-landing.json"
 
 
 @dataclass(frozen=True)
@@ -99,21 +97,31 @@ def plan_landing(source: Store, target: Store) -> Survey:
     return survey(source.list(""), existing=raw_zone(target).admitted)
 
 
-def land_table(source: Store, target: Store, table: str) -> TableLanding:
-    """Land one table's admitted files from `source` into `target`'s raw zone; report the rest.
+def land_table(
+    source: Store, target: Store, table: str, keys: Collection[str] | None = None
+) -> TableLanding:
+    """Land one table's admitted files (those of `keys` only, when given) from `source` into
+    `target`'s raw zone; report the rest.
 
-    A file whose size and ETag (S3) or modification time (local) are those it had when it was last
-    landed is not read again (`target`'s LANDED record keeps them); any other is read and hashed:
-    the content, not the metadata, decides what changed.
+    Whether a file is landed already is the landing record's rule (`core/landing_record.py`): a file
+    whose size and ETag (S3) or modification time (local) are those it had when it was last landed is
+    not read again; any other is read and hashed: the content, not the metadata, decides what changed.
+    With `keys`, the table's other files are not read: those whose refusal the record holds (and
+    that did not change since) are reported refused again. Raises UnknownFileError for a key of
+    `keys` that is not one of the table's admitted files.
     """
     plan = plan_landing(source, target)
-    seen = _landed(target)
-    outcomes = [
-        land_batch(source, a, target, seen.get(a.key))
-        for a in plan.admitted
-        if a.batch.table == table
-    ]
-    _remember(target, [o for o in outcomes if isinstance(o, LandedFile)])
+    admitted = [a for a in plan.admitted if a.batch.table == table]
+    record = LandingRecord.load(target)
+    outcomes: list[LandedFile | Rejection] = []
+    if keys is not None:
+        _check_scope(table, keys, admitted)
+        outcomes = [
+            r for a in admitted if a.key not in keys for r in _still_refused(source, a, record)
+        ]
+        admitted = [a for a in admitted if a.key in keys]
+    outcomes += [land_batch(source, a, target, record) for a in admitted]
+    record.save()
     refused = [r for r in plan.rejected if r.table == table]
     held = [a.batch.key for a in raw_zone(target).admitted if a.batch.table == table]
     return TableLanding(
@@ -126,22 +134,43 @@ def land_table(source: Store, target: Store, table: str) -> TableLanding:
     )
 
 
+def _still_refused(source: Store, arrival: Arrival, record: LandingRecord) -> list[Rejection]:
+    """The file's refusal as the landing record holds it, when it is still that content."""
+    info = source.info(arrival.key)
+    known = record.known(info) if info is not None else None
+    if known is None or not known.refused:
+        return []
+    at = arrival.at.isoformat()
+    return [Rejection(arrival.key, known.refused, arrival.batch.table, at, known.sha256)]
+
+
+def _check_scope(table: str, keys: Collection[str], admitted: list[Arrival]) -> None:
+    missing = sorted(set(keys) - {a.key for a in admitted})
+    if missing:
+        files = ", ".join(repr(a.key) for a in admitted) or "none"
+        raise UnknownFileError(
+            f"not an admitted {table} file in the landing folder: {', '.join(map(repr, missing))} "
+            f"(its files there: {files})"
+        )
+
+
 def land_batch(
-    source: Store, arrival: Arrival, target: Store, seen: dict | None = None
+    source: Store, arrival: Arrival, target: Store, record: LandingRecord
 ) -> LandedFile | Rejection:
-    """Copy one admitted file to raw/<its key> unless the same bytes are there already.
+    """Copy one admitted file to raw/<its key> unless the same bytes are there already, and note
+    the outcome in the landing `record`.
 
     The file is first read the way the clean step reads it (`check_source`): one it could not read
-    (or a link out of the landing folder) is a Rejection and replaces nothing. A file
-    `unchanged_since` the version `seen` at its last landing is not read at all.
+    (or a link out of the landing folder) is a Rejection and replaces nothing. A file the record
+    knows unchanged since it landed, whose raw copy still holds it, is not read at all.
     """
     key, raw_key = arrival.key, lake.raw_key(arrival.key)
     contract = CONTRACTS[arrival.batch.table]
     info = source.info(key)
-    if info is not None and unchanged_since(info, seen) and target.info(raw_key) is not None:
-        return LandedFile(
-            raw_key, key, info.size, seen["sha256"], seen["records"], False, info.etag
-        )
+    etag = info.etag if info else ""
+    known = record.known(info) if info else None
+    if known and not known.refused and record.holds(key, known.size, known.sha256):
+        return LandedFile(raw_key, key, known.size, known.sha256, known.records, False, etag)
     sha256 = None
     try:
         with source.local_copy(key) as path:
@@ -149,46 +178,14 @@ def land_batch(
                 sha256, size = file_sha256(handle)
             with path.open("rb") as handle:
                 records = check_source(handle, contract, key)
-            changed = _differs(target, raw_key, size, sha256)
+            changed = not record.holds(key, size, sha256)
             if changed:
                 target.put_file(raw_key, path)
     except (SourceFileError, OutsideStoreError) as error:
         reason = error.detail if isinstance(error, SourceFileError) else str(error)
+        if sha256 is not None and info is not None:
+            record.note(key, LandedVersion(info.size, etag, sha256, refused=reason))
         return Rejection(key, reason, contract.name, arrival.at.isoformat(), sha256)
-    return LandedFile(raw_key, key, size, sha256, records, changed, info.etag if info else "")
-
-
-def unchanged_since(info: ObjectInfo, seen: dict | None) -> bool:
-    """Whether a file is the version recorded: the same size and the same ETag (S3) or
-    size-and-modification-time tag (a local store's)."""
-    return seen is not None and (info.size, info.etag) == (seen["size"], seen["etag"])
-
-
-def _landed(target: Store) -> dict[str, dict]:
-    """What was landed, by landing key: size, ETag, sha256 and records as seen then."""
-    if target.info(LANDED) is None:
-        return {}
-    return json.loads(target.read_bytes(LANDED))
-
-
-def _remember(target: Store, landed: list[LandedFile]) -> None:
-    """Add this landing's files to the LANDED record (a cache: losing it only costs a re-read)."""
-    if not landed:
-        return
-    known = _landed(target)
-    for item in landed:
-        known[item.source_key] = {
-            "size": item.size,
-            "etag": item.etag,
-            "sha256": item.sha256,
-            "records": item.records,
-        }
-    target.write_bytes(LANDED, json.dumps(known, sort_keys=True).encode())
-
-
-def _differs(target: Store, key: str, size: int, sha256: str) -> bool:
-    existing = target.info(key)
-    if existing is None or existing.size != size:
-        return True
-    with target.local_copy(key) as path, path.open("rb") as handle:
-        return file_sha256(handle)[0] != sha256
+    raw = target.info(raw_key)
+    record.note(key, LandedVersion(size, etag, sha256, records, raw.etag if raw else ""))
+    return LandedFile(raw_key, key, size, sha256, records, changed, etag)

@@ -3,6 +3,8 @@
 import dagster as dg
 import pyarrow as pa
 
+from olist_assets.core.batch_status import TableBatch, changed_batches, table_batches
+from olist_assets.core.batches import raw_keys_of
 from olist_assets.core.checks import clean as core_checks
 from olist_assets.core.checks.thresholds import (
     FOREIGN_KEY_FAIL_RATE,
@@ -13,14 +15,19 @@ from olist_assets.core.checks.thresholds import (
     percent,
 )
 from olist_assets.core.cleaning import RefreshResult, refresh_table
-from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract
+from olist_assets.core.contracts import CONTRACTS, ForeignKey, TableContract, UnknownFileError
 from olist_assets.core.lake import CLEAN
 from olist_assets.core.versions import clean_version
-from olist_assets.defs.metadata import check_result, column_schema, preview
+from olist_assets.defs.metadata import check_result, column_schema, preview, rows_table
 from olist_assets.defs.ownership import owners, tags
-from olist_assets.defs.raw import raw_key
+from olist_assets.defs.raw import BatchScope, raw_key
 from olist_assets.defs.resources import LakeResource
 from olist_assets.stores.iceberg.tables import IcebergTables
+
+DROP_FIGURES = (
+    "rows_read", "rows_clean", "rows_quarantined", "rows_duplicate", "rows_superseded",
+    "rows_in_table",
+)  # fmt: skip
 
 
 def clean_key(table: str) -> dg.AssetKey:
@@ -39,9 +46,15 @@ def build_clean_asset(contract: TableContract) -> dg.AssetsDefinition:
         code_version=clean_version(contract),
         metadata={"dagster/column_schema": column_schema(contract)},
     )
-    def clean_table(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
+    def clean_table(
+        context: dg.AssetExecutionContext, config: BatchScope, lake: LakeResource
+    ) -> dg.MaterializeResult:
         tables = lake.tables()
-        result = refresh_table(tables.store, tables, contract)
+        try:
+            raw_keys = raw_keys_of(contract.name, config.batches) if config.batches else None
+            result = refresh_table(tables.store, tables, contract, raw_keys)
+        except (UnknownFileError, FileNotFoundError) as error:
+            raise dg.Failure(str(error)) from None
         context.log.info(
             f"{contract.name}: landed {[e.key for e in result.landed]}, removed "
             f"{result.removed}, {result.ledger.rows} rows, snapshot {result.snapshot_id}"
@@ -51,12 +64,31 @@ def build_clean_asset(contract: TableContract) -> dg.AssetsDefinition:
             context.log.warning(f"left out of {contract.name}: {refused}")
         for rejection in result.ledger.rejections.values():
             context.log.warning(f"{rejection.key} refused: {rejection.reason}")
-        return dg.MaterializeResult(metadata=_metadata(tables, contract, result))
+        batches = table_batches(result)
+        for batch in changed_batches(batches):
+            context.log_event(_drop_event(contract, batch))
+        return dg.MaterializeResult(metadata=_metadata(tables, contract, result, batches))
 
     return clean_table
 
 
-def _metadata(tables: IcebergTables, contract: TableContract, result: RefreshResult) -> dict:
+def _drop_event(contract: TableContract, batch: TableBatch) -> dg.AssetObservation:
+    """One drop that changed the table, as its own event in the asset's history."""
+    return dg.AssetObservation(
+        asset_key=clean_key(contract.name),
+        description=batch.summary,
+        metadata={
+            "batch": batch.batch,
+            "state": batch.state.value,
+            **{name: getattr(batch, name) for name in DROP_FIGURES},
+            "sha256": batch.sha256,
+        },
+    )
+
+
+def _metadata(
+    tables: IcebergTables, contract: TableContract, result: RefreshResult, batches: list[TableBatch]
+) -> dict:
     ledger = result.ledger
     reader = tables.scan(CLEAN, contract.name) if result.snapshot_id is not None else None
     sample = next(iter(reader), None) if reader is not None else None
@@ -70,7 +102,8 @@ def _metadata(tables: IcebergTables, contract: TableContract, result: RefreshRes
         "rows_superseded": ledger.total("rows_superseded"),
         "blank_lines": ledger.total("rows_blank"),
         "input_bytes": ledger.total("size"),
-        "batches": len(ledger.batches),
+        "batch_count": len(ledger.batches),
+        "batches": rows_table(batches, TableBatch),
         "batches_landed": ", ".join(e.key for e in result.landed) or "none (unchanged)",
         "rejected_files": dg.MetadataValue.json(
             [{"key": r.key, "reason": r.reason} for r in ledger.rejections.values()]

@@ -8,7 +8,9 @@ integers and rates floats.
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
+from enum import Enum
 
 import dagster as dg
 import pyarrow as pa
@@ -69,6 +71,28 @@ def headline_metadata(figures: Headline) -> dict[str, dg.MetadataValue]:
     rates = {"on_time_rate": figures.on_time_rate, "avg_review": figures.avg_review}
     metadata |= {k: dg.MetadataValue.float(v) for k, v in rates.items() if v is not None}
     return metadata
+
+
+def rows_table(rows: list, row_type: type) -> dg.MetadataValue:
+    """Dataclass rows (one per batch, say) as a Dagster table: one column per field, ints typed."""
+    fields = dataclasses.fields(row_type)
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn(f.name, "int" if str(f.type).startswith("int") else "string")
+            for f in fields
+        ]
+    )
+    records = [
+        dg.TableRecord(
+            {
+                f.name: value.value if isinstance(value, Enum) else value
+                for f in fields
+                for value in [getattr(row, f.name)]
+            }
+        )
+        for row in rows
+    ]
+    return dg.MetadataValue.table(records, schema=schema)
 
 
 def preview(table: pa.Table, rows: int = 5) -> dg.MetadataValue:

@@ -7,13 +7,16 @@ blocks the table, which keeps its accepted batches.
 """
 
 import dagster as dg
+from pydantic import Field
 
-from olist_assets.core.contracts import CONTRACTS, TableContract
+from olist_assets.core.batch_status import LandedBatch, landing_batches
+from olist_assets.core.contracts import CONTRACTS, TableContract, UnknownFileError
 from olist_assets.core.lake import RAW
 from olist_assets.core.lake import raw_key as raw_object_key
 from olist_assets.core.landing import Rejection, TableLanding, land_table
 from olist_assets.core.storage import Store
 from olist_assets.core.versions import raw_version
+from olist_assets.defs.metadata import rows_table
 from olist_assets.defs.ownership import owners, tags
 from olist_assets.defs.resources import LakeResource, LandingResource
 
@@ -22,6 +25,17 @@ FILES_ACCEPTED = "files_accepted"
 
 def raw_key(table: str) -> dg.AssetKey:
     return dg.AssetKey([RAW, table])
+
+
+class BatchScope(dg.Config):
+    """Which of the table's batches a run takes: all of them unless named, so a user can re-run
+    one drop (its raw and clean assets, with this config) without touching the others."""
+
+    batches: list[str] = Field(
+        default_factory=list,
+        description="Batch keys: the files' paths in the landing folder (= under raw/), e.g. "
+        "'2018-09/olist_orders_dataset.csv'. Empty: every file of the table.",
+    )
 
 
 def build_raw_asset(contract: TableContract) -> dg.AssetsDefinition:
@@ -44,10 +58,16 @@ def build_raw_asset(contract: TableContract) -> dg.AssetsDefinition:
         ],
     )
     def raw_table(
-        context: dg.AssetExecutionContext, lake: LakeResource, landing: LandingResource
+        context: dg.AssetExecutionContext,
+        config: BatchScope,
+        lake: LakeResource,
+        landing: LandingResource,
     ) -> dg.MaterializeResult:
         store, source = lake.store(), landing.store()
-        result = land_table(source, store, contract.name)
+        try:
+            result = land_table(source, store, contract.name, config.batches or None)
+        except UnknownFileError as error:
+            raise dg.Failure(str(error)) from None
         for item in result.landed:
             context.log.info(f"{item.key}: {item.records} records, changed={item.changed}")
         for rejection in result.rejected:
@@ -57,7 +77,7 @@ def build_raw_asset(contract: TableContract) -> dg.AssetsDefinition:
         if not result.held:
             raise dg.Failure(_nothing_landed(contract, source, result))
         return dg.MaterializeResult(
-            metadata=_metadata(result, source, store),
+            metadata=_metadata(result, source, store, scoped=bool(config.batches)),
             check_results=[_files_accepted(result, source)],
         )
 
@@ -86,25 +106,17 @@ def _files_accepted(result: TableLanding, source: Store) -> dg.AssetCheckResult:
     )
 
 
-def _metadata(result: TableLanding, source: Store, store: Store) -> dict:
-    files = [
-        {
-            "file": f.source_key,
-            "key": f.key,
-            "bytes": f.size,
-            "sha256": f.sha256,
-            "records": f.records,
-            "changed": f.changed,
-        }
-        for f in result.landed
-    ]
+def _metadata(result: TableLanding, source: Store, store: Store, scoped: bool) -> dict:
+    """What the landing did, file by file; a run scoped to some drops read only those, so it
+    publishes no row count for the table (the plot would show a dip that is not there)."""
+    rows = {} if scoped else {"dagster/row_count": sum(f.records for f in result.landed)}
     return {
-        "dagster/row_count": sum(f.records for f in result.landed),
-        "files": dg.MetadataValue.json(files),
+        **rows,
+        "batches": rows_table(landing_batches(result), LandedBatch),
         "file_name": ", ".join(f.source_key for f in result.landed) or "none",
         "input_bytes": sum(f.size for f in result.landed),
         "files_changed": sum(f.changed for f in result.landed),
-        "batches": dg.MetadataValue.json([raw_object_key(key) for key in result.held]),
+        "raw_files": dg.MetadataValue.json([raw_object_key(key) for key in result.held]),
         "rejected_files": dg.MetadataValue.json(_rejections(result.rejected, source)),
         "unmatched_files": dg.MetadataValue.json(_rejections(result.unmatched, source)),
         "ignored_files": dg.MetadataValue.json(

@@ -3,6 +3,9 @@ depends on them.
 
 Which files are batches, and which are refused or ignored, is the landing's own plan
 (`olist_assets.core.landing.plan_landing`), so the sensor, the raw assets and the landing Lambda agree.
+Whether a file's content is landed already is the landing record's rule
+(`olist_assets.core.landing_record`), the one the raw assets apply: a file `olist-lakehouse run`
+landed is not landed again when `make dev` starts, whatever the sensor's cursor holds.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import dagster as dg
 
 from olist_assets.core.hashing import file_sha256
 from olist_assets.core.landing import Survey, plan_landing
+from olist_assets.core.landing_record import LandingRecord
 from olist_assets.core.storage import ObjectInfo, OutsideStoreError, Store
 from olist_assets.defs.jobs import TRIGGER, landing_refresh_job
 from olist_assets.defs.raw import raw_key
@@ -48,15 +52,20 @@ def settled(
 
 def changed_files(
     source: Store,
+    target: Store,
     seen: Mapping[str, list[str]],
     now: datetime,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[dict[str, list[str]], list[ObjectInfo]]:
-    """The landing files whose content is new since `seen` (key -> [etag, sha256]), and the new map.
+    """The landing files whose content needs landing into the lake `target`, and the new cursor.
 
-    A file is hashed only when its ETag moved, so an idle landing folder costs one listing. Files
-    still being written wait (see `settled`); deleted files leave the map, so putting one back
-    lands it again.
+    `seen` maps each file to the [ETag, sha256] the sensor last saw. A file whose ETag did not move
+    is skipped unread, so an idle landing folder costs one listing. A file that moved is landed
+    unless it holds the content seen last, or the content the lake already holds (the landing
+    record's rule, `core/landing_record.py`, which the landing itself applies): so files a
+    command-line run landed are not landed again by a sensor with no cursor yet. Its content comes
+    from the record when its size and ETag are those recorded, else from hashing it. Files still
+    being written wait (see `settled`); deleted files leave the cursor.
     """
     fingerprints: dict[str, list[str]] = {}
     moved = []
@@ -66,12 +75,19 @@ def changed_files(
             fingerprints[info.key] = known
         if not known or known[0] != info.etag:
             moved.append(info)
+    ready = settled(source, moved, now, sleep)
+    if not ready:
+        return fingerprints, []
+    record = LandingRecord.load(target)
     changed = []
-    for info in settled(source, moved, now, sleep):
+    for info in ready:
+        version = record.known(info)
+        sha256 = version.sha256 if version else _content_hash(source, info)
         known = seen.get(info.key)
-        fingerprints[info.key] = [info.etag, _content_hash(source, info)]
-        if not known or known[1] != fingerprints[info.key][1]:
-            changed.append(info)
+        fingerprints[info.key] = [info.etag, sha256]
+        if (known and known[1] == sha256) or record.handled(info.key, info.size, sha256):
+            continue
+        changed.append(info)
     return fingerprints, changed
 
 
@@ -127,8 +143,8 @@ def _run_key(files: list[ObjectInfo]) -> str:
 
 @dg.sensor(
     name="landing_sensor",
-    description="For the files new or changed in the landing location (name + content hash), "
-    "starts one landing_refresh run: raw/<table> for each, then every asset downstream of them, "
+    description="For the files in the landing location whose content (sha256) the lake's raw zone "
+    "does not hold yet, starts one landing_refresh run: raw/<table> for each, then every asset downstream of them, "
     "like the S3 trigger of the landing Lambda.",
     minimum_interval_seconds=LANDING_INTERVAL_SECONDS,
     default_status=dg.DefaultSensorStatus.RUNNING,
@@ -139,8 +155,9 @@ def landing_sensor(
 ) -> dg.SensorResult:
     source = landing.store()
     seen = json.loads(context.cursor) if context.cursor else {}
-    fingerprints, changed = changed_files(source, seen, datetime.now(tz=UTC))
-    plan = plan_landing(source, lake.store()) if changed else Survey((), (), ())
+    store = lake.store()
+    fingerprints, changed = changed_files(source, store, seen, datetime.now(tz=UTC))
+    plan = plan_landing(source, store) if changed else Survey((), (), ())
     request = landing_request(context, source, plan, changed)
     cursor = json.dumps(fingerprints, sort_keys=True, separators=(",", ":"))
     if request:

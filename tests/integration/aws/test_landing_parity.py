@@ -154,8 +154,9 @@ def local_answers(landing: Path, lake: Path) -> dict[str, tuple]:
     for event in result.get_asset_materialization_events():
         metadata = {k: v.value for k, v in event.materialization.metadata.items()}
         table = event.materialization.asset_key.path[-1]
-        for landed in metadata["files"]:
-            answers[landed["file"]] = ("batch", table, "")
+        for row in metadata["batches"].records:
+            if row.data["state"] != "refused":
+                answers[row.data["batch"]] = ("batch", table, "")
         for refused in metadata["rejected_files"] + metadata["unmatched_files"]:
             answers[refused["key"]] = ("rejected", refused["table"], refused["reason"])
         for ignored in metadata["ignored_files"]:

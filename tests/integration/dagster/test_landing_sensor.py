@@ -18,6 +18,7 @@ import pytest
 from moto import mock_aws
 
 from olist_assets.core.contracts import CONTRACTS
+from olist_assets.core.landing import land_table
 from olist_assets.definitions import build_definitions
 from olist_assets.defs.sensors import SETTLE_SECONDS, changed_files, landing_sensor
 from olist_assets.stores.local import LocalStore
@@ -25,6 +26,9 @@ from olist_assets.stores.local import LocalStore
 ORDERS = "olist_orders_dataset.csv"
 SELLERS = "olist_sellers_dataset.csv"
 PAYMENTS = "olist_order_payments_dataset.csv"
+CUSTOMERS = "olist_customers_dataset.csv"
+SELLER = '"3442f8959a84dea7ee197c632cb2df15","13023",campinas,SP'
+CUSTOMER = '"06b8999e2fba1a1fbc88172c00ba8bc7","861eff4711a542e4b93843c6dd7febb0","14409",franca,SP'
 LATER = datetime.now(tz=UTC) + timedelta(hours=1)
 
 
@@ -52,6 +56,15 @@ class Landing:
         result = landing_sensor(context)
         self.cursor = result.cursor
         return list(result.run_requests or [])
+
+
+class UnreadableStore(LocalStore):
+    """A landing folder whose files must not be opened."""
+
+    def open_input(self, key):
+        raise AssertionError(f"{key} was read")
+
+    local_copy = open_input
 
 
 class _Collect(logging.Handler):
@@ -239,11 +252,11 @@ def test_a_removed_file_put_back_is_landed_again(local: Landing, tmp_path: Path)
 def test_a_file_just_written_is_waited_for_within_the_evaluation_then_landed(
     tmp_path: Path,
 ) -> None:
-    store = LocalStore(tmp_path)
-    (tmp_path / ORDERS).write_text("whole")
+    store, lake = LocalStore(tmp_path / "landing"), LocalStore(tmp_path / "lake")
+    store.write_bytes(ORDERS, b"whole")
     waits: list[float] = []
 
-    seen, ready = changed_files(store, {}, datetime.now(tz=UTC), sleep=waits.append)
+    seen, ready = changed_files(store, lake, {}, datetime.now(tz=UTC), sleep=waits.append)
 
     assert len(waits) == 1 and 0 < waits[0] <= SETTLE_SECONDS
     assert [info.key for info in ready] == [ORDERS]
@@ -251,21 +264,79 @@ def test_a_file_just_written_is_waited_for_within_the_evaluation_then_landed(
 
 
 def test_a_file_still_being_written_waits_for_the_next_evaluation(tmp_path: Path) -> None:
-    store = LocalStore(tmp_path)
-    path = tmp_path / ORDERS
+    store, lake = LocalStore(tmp_path / "landing"), LocalStore(tmp_path / "lake")
+    path = tmp_path / "landing" / ORDERS
+    path.parent.mkdir()
     path.write_text("partial")
 
     def writer_still_writing(_seconds: float) -> None:
         with path.open("a") as stream:
             stream.write(" and more")
 
-    waiting, deferred = changed_files(store, {}, datetime.now(tz=UTC), sleep=writer_still_writing)
+    waiting, deferred = changed_files(
+        store, lake, {}, datetime.now(tz=UTC), sleep=writer_still_writing
+    )
     _settled(path)
-    seen, ready = changed_files(store, waiting, datetime.now(tz=UTC), sleep=pytest.fail)
+    seen, ready = changed_files(store, lake, waiting, datetime.now(tz=UTC), sleep=pytest.fail)
 
     assert (waiting, deferred) == ({}, [])
     assert [info.key for info in ready] == [ORDERS]
     assert list(seen) == [ORDERS]
+
+
+def _land(landing: Landing, *tables: str) -> None:
+    """Land the tables as a run's raw assets do (a command-line run, or an earlier sensor's)."""
+    for table in tables:
+        land_table(LocalStore(landing.url), LocalStore(landing.lake), table)
+
+
+def test_files_a_run_landed_are_not_requested_by_a_sensor_with_no_cursor(
+    local: Landing, olist_csv
+) -> None:
+    local.put(SELLERS, olist_csv("sellers", SELLER))
+    local.put(CUSTOMERS, olist_csv("customers", CUSTOMER))
+    _land(local, "sellers", "customers")
+
+    assert local.cursor is None
+    assert local.evaluate() == []
+    local.put(CUSTOMERS, olist_csv("customers", CUSTOMER.replace("SP", "RJ")))
+    assert _tables(local.evaluate()) == ["raw/customers"]
+
+
+def test_a_sensor_with_no_cursor_reads_no_file_the_landing_record_vouches_for(
+    local: Landing, olist_csv
+) -> None:
+    local.put(SELLERS, olist_csv("sellers", SELLER))
+    _land(local, "sellers")
+
+    _, changed = changed_files(
+        UnreadableStore(local.url), LocalStore(local.lake), {}, LATER, sleep=pytest.fail
+    )
+
+    assert changed == []
+
+
+def test_a_file_touched_after_a_run_landed_it_is_hashed_and_not_requested(
+    local: Landing, olist_csv
+) -> None:
+    local.put(SELLERS, olist_csv("sellers", SELLER))
+    _land(local, "sellers")
+    local.put(SELLERS, olist_csv("sellers", SELLER))  # same bytes, new mtime
+
+    assert local.evaluate() == []
+    local.put(SELLERS, olist_csv("sellers", SELLER, SELLER.replace("13023", "13024")))
+    assert _tables(local.evaluate()) == ["raw/sellers"]
+
+
+def test_a_content_the_landing_refused_is_not_requested_again_until_it_changes(
+    local: Landing, olist_csv
+) -> None:
+    local.put(SELLERS, "not,the,header\n1,2,3\n")
+    _land(local, "sellers")
+
+    assert local.evaluate() == []
+    local.put(SELLERS, olist_csv("sellers", SELLER))
+    assert _tables(local.evaluate()) == ["raw/sellers"]
 
 
 def test_the_cursor_maps_each_file_to_its_etag_and_content_hash(local: Landing) -> None:

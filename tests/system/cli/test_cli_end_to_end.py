@@ -10,6 +10,8 @@ import pytest
 from olist_assets.cli.main import main
 from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.tables import BATCH_COLUMN, CLEAN
+from olist_assets.definitions import build_definitions
+from olist_assets.defs.sensors import landing_sensor
 from olist_assets.stores.iceberg.catalogs import DEFAULT_GLUE_DATABASES
 from olist_assets.stores.iceberg.tables import open_tables
 
@@ -191,3 +193,35 @@ def test_run_records_into_dagster_home_creating_it_when_missing(
     assert runs[0].tags["olist/trigger"] == "cli"
     assert runs[0].tags["olist/source"] == str(landing)
     assert runs[0].tags["olist/lake"] == str(tmp_path / "lake")
+
+
+def _sensor_requests(
+    source: Path, lake: Path, cursor: str | None
+) -> tuple[list[dg.RunRequest], str | None]:
+    """One evaluation of the landing sensor of `make dev` over the same landing folder and lake."""
+    definitions = build_definitions(str(lake), str(source))
+    resources = {name: definitions.resources[name] for name in ("landing", "lake")}
+    context = dg.build_sensor_context(cursor=cursor, definitions=definitions, resources=resources)
+    result = landing_sensor(context)
+    return list(result.run_requests or []), result.cursor
+
+
+def test_after_run_the_landing_sensor_lands_nothing_again_then_exactly_a_changed_file(
+    landing: Path, tmp_path: Path, capsys
+) -> None:
+    source, lake = _copy(landing, tmp_path / "landing"), tmp_path / "lake"
+    for path in source.iterdir():  # dropped a while ago: the sensor need not wait for them
+        os.utime(path, (path.stat().st_mtime - 60, path.stat().st_mtime - 60))
+    assert main(["run", "--source", str(source), "--lake", str(lake)]) == 0
+    capsys.readouterr()
+
+    untouched, cursor = _sensor_requests(source, lake, cursor=None)  # a fresh DAGSTER_HOME
+    orders = source / CONTRACTS["orders"].file_name
+    orders.write_bytes(orders.read_bytes() + b"\n")
+    os.utime(orders, (orders.stat().st_mtime - 60, orders.stat().st_mtime - 60))
+    (changed,), _ = _sensor_requests(source, lake, cursor)
+
+    assert untouched == []
+    assert [key.to_user_string() for key in changed.asset_selection if key.path[0] == "raw"] == [
+        "raw/orders"
+    ]

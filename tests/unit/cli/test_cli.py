@@ -83,7 +83,9 @@ def test_report_on_an_empty_lake_says_to_run_the_pipeline_first(tmp_path: Path, 
 
     assert code == 2
     (line,) = error_lines(err)
-    assert line.startswith(f"Error: {lake} has no business table fact_orders, sales_monthly")
+    assert line.startswith(
+        f"Error: {lake} has no business table fact_orders, kpi_monthly, sales_monthly"
+    )
     assert line.endswith(f"build them with `olist-lakehouse run --lake {lake}`")
     assert_plain(err)
 

@@ -14,6 +14,7 @@ from olist_assets.core.batches import (
     admit,
     batch_for_raw_key,
     in_precedence_order,
+    raw_keys_of,
     resolve_key,
 )
 from olist_assets.core.contracts import UnknownFileError
@@ -118,6 +119,17 @@ def test_batch_for_raw_key_strips_raw_and_refuses_what_is_not_a_batch() -> None:
     assert batch_for_raw_key(f"raw/2018-09/{PAYMENTS}").raw_key == f"raw/2018-09/{PAYMENTS}"
     with pytest.raises(UnknownFileError, match="raw/notes.txt: 'notes.txt' matches no table"):
         batch_for_raw_key("raw/notes.txt")
+
+
+def test_raw_keys_of_a_table_refuse_a_key_of_another_table_or_of_none() -> None:
+    assert raw_keys_of("orders", [ORDERS, f"2018-09/{ORDERS}"]) == [
+        f"raw/{ORDERS}",
+        f"raw/2018-09/{ORDERS}",
+    ]
+    with pytest.raises(UnknownFileError, match=f"'{PAYMENTS}' is a batch of order_payments, not"):
+        raw_keys_of("orders", [PAYMENTS])
+    with pytest.raises(UnknownFileError, match="'notes.txt' is not a batch of orders: "):
+        raw_keys_of("orders", ["notes.txt"])
 
 
 def test_precedence_puts_the_undated_file_first_then_drops_by_date_never_by_arrival() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from olist_assets.core.contracts import UnknownFileError
 from olist_assets.core.landing import LandedFile, Rejection, land_table, plan_landing
 from olist_assets.stores.local import LocalStore
 
@@ -146,3 +147,30 @@ def test_a_link_out_of_the_landing_folder_is_refused_not_followed(
     (rejection,) = result.rejected
     assert isinstance(rejection, Rejection) and "is a symbolic link to" in rejection.reason
     assert lake.list("raw/") == []
+
+
+def test_a_scoped_landing_reads_only_its_files_and_repeats_the_recorded_refusals(
+    landing, lake, olist_csv
+) -> None:
+    september, october = "olist_sellers_dataset_2018-09.csv", "olist_sellers_dataset_2018-10.csv"
+    drop(landing, SELLERS, olist_csv("sellers", SELLER))
+    drop(landing, september, olist_csv("sellers", SELLER))
+    drop(landing, october, "seller,zip\nx,1\n")
+    land_table(landing, lake, "sellers")
+    drop(landing, SELLERS, olist_csv("sellers", SELLER, SELLER.replace("13023", "13024")))
+    drop(landing, september, olist_csv("sellers", SELLER.replace("SP", "RJ")))
+
+    result = land_table(landing, lake, "sellers", keys=[september])
+
+    assert [(f.source_key, f.changed) for f in result.landed] == [(september, True)]
+    assert [r.key for r in result.rejected] == [october]
+    assert (lake.root / "raw" / SELLERS).read_text() == olist_csv("sellers", SELLER)
+
+
+def test_a_scoped_landing_refuses_a_key_that_is_not_one_of_the_tables_files(
+    landing, lake, olist_csv
+) -> None:
+    drop(landing, SELLERS, olist_csv("sellers", SELLER))
+
+    with pytest.raises(UnknownFileError, match="not an admitted sellers file in the landing"):
+        land_table(landing, lake, "sellers", keys=["2018-09/olist_sellers_dataset.csv"])

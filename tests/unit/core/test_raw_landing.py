@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pytest
 
-from olist_assets.core.landing import land_table, unchanged_since
+from olist_assets.core.landing import land_table
+from olist_assets.core.landing_record import LandingRecord
 from olist_assets.stores.local import LocalStore
 
 NAME = "olist_sellers_dataset.csv"
@@ -76,11 +78,13 @@ def test_new_content_of_the_same_size_is_landed(source, store):
     assert store.read_bytes(again.key) == source.read_bytes(NAME)
 
 
-def test_unchanged_needs_the_same_size_and_tag(source):
+def test_a_file_is_known_unchanged_only_with_the_same_size_and_tag(source, store):
+    landed(source, store)
     info = source.info(NAME)
-    seen = {"size": info.size, "etag": info.etag, "sha256": "sha", "records": 2}
+    record = LandingRecord.load(store)
+    version = record.versions[NAME]
 
-    assert unchanged_since(info, seen)
-    assert not unchanged_since(info, None)
-    assert not unchanged_since(info, seen | {"size": info.size + 1})
-    assert not unchanged_since(info, seen | {"etag": "other"})
+    assert record.known(info) == version
+    assert record.known(replace(info, size=info.size + 1)) is None
+    assert record.known(replace(info, etag="other")) is None
+    assert record.known(replace(info, key="olist_sellers_dataset_2018-09.csv")) is None
