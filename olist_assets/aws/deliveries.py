@@ -117,7 +117,7 @@ def screened_record(
         return {
             **first,
             "key": event.key,
-            "status": "duplicate",
+            "status": runs.LandingStatus.DUPLICATE,
             "first_status": first.get("status"),
             "reason": screening.reason,
         }
@@ -132,10 +132,10 @@ def screened_record(
         "sequencer": event.sequencer,
         "code_version": code_version,
         "started_at": now.isoformat(),
-        "status": "superseded",
+        "status": runs.LandingStatus.SUPERSEDED,
         "reason": screening.reason,
     }
-    runs.write_record(store, record_key, record)
+    runs.write_record(store, record_key, runs.LandingRun(**record).to_json())
     return {**record, "run_record": record_key}
 
 

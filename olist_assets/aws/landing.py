@@ -24,6 +24,7 @@ from olist_assets.core.batches import Batch, Verdict, batch_for_raw_key, resolve
 from olist_assets.core.cleaning import refresh_table
 from olist_assets.core.contracts import CONTRACTS, TableContract
 from olist_assets.core.parsing import SourceFileError
+from olist_assets.core.runs import LandingStatus as Status
 from olist_assets.core.storage import Store
 from olist_assets.core.tables import Tables
 
@@ -66,7 +67,7 @@ def land_object(landing: Landing, event: ObjectCreated) -> dict[str, Any]:
     record_key = runs.landing_record_key(raw_key or event.key, event.version_token)
     previous = runs.read_record(store, record_key)
     if previous is not None:
-        return _logged({**previous, "status": "duplicate", "first_status": previous["status"]})
+        return _logged({**previous, "status": Status.DUPLICATE, "first_status": previous["status"]})
     record: dict[str, Any] = {
         "raw_key": raw_key,
         "bucket": event.bucket,
@@ -82,18 +83,18 @@ def land_object(landing: Landing, event: ObjectCreated) -> dict[str, Any]:
         record["table"] = batch.table
         record |= _process(landing, CONTRACTS[batch.table], raw_key, event)
     except IgnoredObject as note:
-        record |= {"status": "ignored", "reason": str(note)}
+        record |= {"status": Status.IGNORED, "reason": str(note)}
     except (RejectedObject, SourceFileError) as error:
         record |= _rejected(error)
         record["failure_record"] = _record_failure(landing, record)
     record["duration_s"] = round(time.perf_counter() - started, 3)
-    runs.write_record(store, record_key, record)
+    runs.write_record(store, record_key, runs.LandingRun(**record).to_json())
     return _logged({**record, "run_record": record_key})
 
 
 def _rejected(error: RejectedObject | SourceFileError) -> dict[str, Any]:
     """The record fields of a rejection: the reason without the key (the record names it)."""
-    fields = {"status": "rejected", "error_type": getattr(error, "error_type", "")}
+    fields = {"status": Status.REJECTED, "error_type": getattr(error, "error_type", "")}
     if isinstance(error, SourceFileError):
         return fields | {"reason": error.detail, "error_type": type(error).__name__}
     return fields | {"reason": str(error), "table": error.table}
@@ -101,7 +102,7 @@ def _rejected(error: RejectedObject | SourceFileError) -> dict[str, Any]:
 
 def _logged(record: dict[str, Any]) -> dict[str, Any]:
     """Log the outcome as one JSON line (an error when the object was rejected)."""
-    level = logging.ERROR if record["status"] == "rejected" else logging.INFO
+    level = logging.ERROR if record["status"] == Status.REJECTED else logging.INFO
     fields = {name: record[name] for name in LOGGED_FIELDS if record.get(name) is not None}
     log.log(level, f"landing {record['status']}: {record['key']}", extra={"fields": fields})
     return record
@@ -118,13 +119,13 @@ def _process(
             landing.store, landing.tables, contract, raw_keys=[raw_key], clock=landing.clock
         )
     except FileNotFoundError:
-        return {"status": "superseded", "reason": "the object was deleted after this event"}
+        return {"status": Status.SUPERSEDED, "reason": "the object was deleted after this event"}
     rejection = next((r for r in result.rejected if r.key == raw_key), None)
     if rejection is not None:
         raise RejectedObject(rejection.reason, contract.name, rejection.error_type)
     entry = result.ledger.batches[batch_for_raw_key(raw_key).key]
     outcome = {
-        "status": "cleaned" if result.changed else "unchanged",
+        "status": Status.CLEANED if result.changed else Status.UNCHANGED,
         "rows_read": entry.rows_read,
         "rows_blank": entry.rows_blank,
         "rows_clean": entry.rows_clean,

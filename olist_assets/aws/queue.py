@@ -25,11 +25,12 @@ from typing import Any
 from olist_assets.aws import deliveries, metrics, refresh
 from olist_assets.aws.events import EventFormatError, ObjectCreated, object_events
 from olist_assets.aws.landing import Landing, land_object
+from olist_assets.core.runs import LandingStatus
 
 log = logging.getLogger("olist.landing")
 # Landing statuses after which the table holds the delivery's content. "unchanged" asks for a
 # refresh too: an earlier attempt may have changed the table and failed before asking.
-LANDED = frozenset({"cleaned", "unchanged"})
+LANDED = frozenset({LandingStatus.CLEANED, LandingStatus.UNCHANGED})
 
 
 @dataclass

@@ -1,15 +1,21 @@
 """Run records: one JSON document per landed object version, business build and failure, under runs/.
 
-A landing record is keyed by the raw key and the object's version (or ETag), so a second delivery
+A landing run is keyed by the raw key and the object's version (or sequencer), so a second delivery
 of the same S3 event finds it and does nothing. A business build record is new for every build.
+The writers (the landing and build_table Lambdas) and the reader (Dagster's production-runs sensor)
+share the types below, so a field or a status cannot be spelled two ways.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, Self
 
 from olist_assets.core import lake
 from olist_assets.core.business.engine import BuildResult
@@ -19,6 +25,106 @@ LANDING = f"{lake.RUNS}/landing"
 BUSINESS = f"{lake.RUNS}/business"
 FAILURES = f"{lake.RUNS}/failures"
 CHECKS = f"{lake.RUNS}/checks"
+
+
+class LandingStatus(StrEnum):
+    """What the landing function did with one delivered object version."""
+
+    CLEANED = "cleaned"  # its content changed the clean table: a new snapshot
+    UNCHANGED = "unchanged"  # the table held this content already: no snapshot
+    DUPLICATE = "duplicate"  # a re-delivery of an event already landed (repeats the first run)
+    SUPERSEDED = "superseded"  # a newer upload replaced it, or it was deleted, before it landed
+    IGNORED = "ignored"  # not a file of the lake (folder marker, hidden path), with the reason
+    REJECTED = "rejected"  # refused as a whole (bad name or content), with the reason
+
+
+@dataclass(frozen=True)
+class LandingRun:
+    """The run record of one delivered object version (`runs/landing/<raw key>/<version>.json`).
+
+    Row figures are None when nothing was read (ignored, rejected, superseded); otherwise rows read
+    = clean + quarantined + duplicate, and `table_rows` counts the table after the commit.
+    """
+
+    key: str
+    status: LandingStatus
+    bucket: str = ""
+    raw_key: str | None = None
+    table: str | None = None
+    etag: str | None = None
+    version_id: str | None = None
+    sequencer: str | None = None
+    code_version: str = ""
+    started_at: str = ""
+    reason: str | None = None
+    error_type: str | None = None
+    first_status: LandingStatus | None = None
+    failure_record: str | None = None
+    rows_read: int | None = None
+    rows_blank: int | None = None
+    rows_clean: int | None = None
+    rows_quarantined: int | None = None
+    rows_duplicate: int | None = None
+    rows_superseded: int | None = None
+    table_rows: int | None = None
+    snapshot_id: int | None = None
+    commit_conflicts: int | None = None
+    outputs: tuple[str, ...] = ()
+    duration_s: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", LandingStatus(self.status))
+        if self.first_status is not None:
+            object.__setattr__(self, "first_status", LandingStatus(self.first_status))
+        object.__setattr__(self, "outputs", tuple(self.outputs))
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> Self:
+        """A record as read back; fields this version does not know are left out.
+        Raises ValueError for a status it does not know."""
+        return cls(**_known(cls, document))
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as written: fields without a value are left out."""
+        return _present(self)
+
+
+@dataclass(frozen=True)
+class BuildRun:
+    """The run record of one business table build (`runs/business/<table>/<time>-<id>.json`):
+    rows, Iceberg location and snapshot, the clean snapshot ids it read, seconds."""
+
+    table: str
+    rows: int
+    location: str
+    snapshot_id: int | None = None
+    inputs: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    duration_seconds: float = 0.0
+    execution: str | None = None
+    code_version: str = ""
+    finished_at: str = ""
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> Self:
+        """A record as read back; fields this version does not know are left out."""
+        return cls(**_known(cls, document))
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as written; `execution` is null for a build run by hand."""
+        return dataclasses.asdict(self)
+
+
+def _known(cls: type, document: Mapping[str, Any]) -> dict[str, Any]:
+    names = {field.name for field in dataclasses.fields(cls)}
+    return {name: value for name, value in document.items() if name in names}
+
+
+def _present(record: object) -> dict[str, Any]:
+    return {
+        name: list(value) if isinstance(value, tuple) else value
+        for name, value in dataclasses.asdict(record).items()
+        if value is not None
+    }
 
 
 def landing_record_key(raw_key: str, version_token: str) -> str:
@@ -43,18 +149,18 @@ def record_business_build(
 ) -> str:
     """Keep what one business table build produced (rows, location, duration); returns its key."""
     key = business_record_key(result.name, finished_at)
-    record = {
-        "table": result.name,
-        "rows": result.rows,
-        "location": result.location,
-        "snapshot_id": result.snapshot_id,
-        "inputs": result.inputs,
-        "duration_seconds": round(result.seconds, 3),
-        "execution": execution,
-        "code_version": code_version,
-        "finished_at": finished_at.isoformat(),
-    }
-    write_record(store, key, record)
+    record = BuildRun(
+        table=result.name,
+        rows=result.rows,
+        location=result.location,
+        snapshot_id=result.snapshot_id,
+        inputs=result.inputs,
+        duration_seconds=round(result.seconds, 3),
+        execution=execution,
+        code_version=code_version,
+        finished_at=finished_at.isoformat(),
+    )
+    write_record(store, key, record.to_json())
     return key
 
 

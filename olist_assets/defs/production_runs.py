@@ -10,6 +10,7 @@ from typing import Any
 import dagster as dg
 
 from olist_assets.core import runs
+from olist_assets.core.runs import LandingStatus
 from olist_assets.core.storage import ObjectInfo, Store
 from olist_assets.defs.business import business_key
 from olist_assets.defs.clean import clean_key
@@ -21,7 +22,6 @@ INTERVAL_SECONDS = 30
 LOOKBACK = timedelta(minutes=15)
 EPOCH = "1970-01-01T00:00:00+00:00"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-MATERIALIZED = "cleaned"
 RECORDED = (runs.LANDING, runs.BUSINESS)
 RUNTIME = "production (AWS Lambda)"
 
@@ -60,73 +60,71 @@ def new_records(store: Store, cursor: Mapping[str, Any]) -> tuple[dict[str, Any]
 
 
 def record_events(
-    record: Mapping[str, Any], record_uri: str
+    run: runs.LandingRun, record_uri: str
 ) -> list[dg.AssetMaterialization | dg.AssetObservation]:
     """A cleaned file: raw/<table> and clean/<table> materializations; any other outcome: an observation."""
-    table = record.get("table")
-    if not table:
+    if not run.table:
         return []
-    source = f"s3://{record.get('bucket')}/{record.get('key')}"
     common = {
-        "source_key": source,
-        "etag": record.get("etag") or "",
-        "version_id": record.get("version_id") or "",
-        "code_version": record.get("code_version") or "",
-        "started_at": record.get("started_at") or "",
+        "source_key": f"s3://{run.bucket}/{run.key}",
+        "etag": run.etag or "",
+        "version_id": run.version_id or "",
+        "code_version": run.code_version,
+        "started_at": run.started_at,
         "run_record": dg.MetadataValue.path(record_uri),
         "runtime": RUNTIME,
     }
-    if record.get("status") != MATERIALIZED:
+    if run.status is not LandingStatus.CLEANED:
         return [
             dg.AssetObservation(
-                asset_key=clean_key(table),
-                description=f"production landing: {record.get('status')}",
-                metadata={**common, "status": record.get("status"), "reason": _reason(record)},
+                asset_key=clean_key(run.table),
+                description=f"production landing: {run.status}",
+                metadata={**common, "status": str(run.status), "reason": _reason(run)},
             )
         ]
     return [
         dg.AssetMaterialization(
-            asset_key=raw_key(table),
-            description=f"landed in production: {record.get('key')}",
+            asset_key=raw_key(run.table),
+            description=f"landed in production: {run.key}",
             metadata=common,
         ),
         dg.AssetMaterialization(
-            asset_key=clean_key(table),
-            description=f"cleaned in production from {record.get('key')}",
+            asset_key=clean_key(run.table),
+            description=f"cleaned in production from {run.key}",
             metadata={
                 **common,
-                "dagster/row_count": int(record.get("table_rows", 0)),
-                "rows_read": int(record.get("rows_read", 0)),
-                "rows_clean": int(record.get("rows_clean", 0)),
-                "rows_quarantined": int(record.get("rows_quarantined", 0)),
-                "rows_deduplicated": int(record.get("rows_duplicate", 0)),
-                "rows_superseded": int(record.get("rows_superseded", 0)),
-                "snapshot_id": str(record.get("snapshot_id") or ""),
-                "concurrent_commits_retried": int(record.get("commit_conflicts", 0)),
-                "duration_seconds": float(record.get("duration_s", 0.0)),
-                "outputs": dg.MetadataValue.json(list(record.get("outputs", []))),
+                "dagster/row_count": run.table_rows or 0,
+                "rows_read": run.rows_read or 0,
+                "rows_clean": run.rows_clean or 0,
+                "rows_quarantined": run.rows_quarantined or 0,
+                "rows_deduplicated": run.rows_duplicate or 0,
+                "rows_superseded": run.rows_superseded or 0,
+                "snapshot_id": str(run.snapshot_id or ""),
+                "concurrent_commits_retried": run.commit_conflicts or 0,
+                "duration_seconds": float(run.duration_s or 0.0),
+                "outputs": dg.MetadataValue.json(list(run.outputs)),
             },
         ),
     ]
 
 
-def build_events(record: Mapping[str, Any], record_uri: str) -> list[dg.AssetMaterialization]:
+def build_events(run: runs.BuildRun, record_uri: str) -> list[dg.AssetMaterialization]:
     """A business table built by the production refresh: a business/<table> materialization."""
     return [
         dg.AssetMaterialization(
-            asset_key=business_key(record["table"]),
-            description=f"built in production by execution {record.get('execution') or '(none)'}",
+            asset_key=business_key(run.table),
+            description=f"built in production by execution {run.execution or '(none)'}",
             metadata={
-                "dagster/row_count": int(record["rows"]),
-                "build_seconds": float(record.get("duration_seconds", 0.0)),
-                "location": dg.MetadataValue.path(record["location"]),
-                "execution": record.get("execution") or "",
-                "snapshot_id": str(record.get("snapshot_id") or ""),
+                "dagster/row_count": run.rows,
+                "build_seconds": float(run.duration_seconds),
+                "location": dg.MetadataValue.path(run.location),
+                "execution": run.execution or "",
+                "snapshot_id": str(run.snapshot_id or ""),
                 "input_snapshots": dg.MetadataValue.json(
-                    {name: str(snapshot) for name, snapshot in (record.get("inputs") or {}).items()}
+                    {name: str(snapshot) for name, snapshot in run.inputs.items()}
                 ),
-                "code_version": record.get("code_version") or "",
-                "finished_at": record.get("finished_at") or "",
+                "code_version": run.code_version,
+                "finished_at": run.finished_at,
                 "run_record": dg.MetadataValue.path(record_uri),
                 "runtime": RUNTIME,
             },
@@ -134,8 +132,8 @@ def build_events(record: Mapping[str, Any], record_uri: str) -> list[dg.AssetMat
     ]
 
 
-def _reason(record: Mapping[str, Any]) -> str:
-    return str(record.get("reason") or record.get("first_status") or "")
+def _reason(run: runs.LandingRun) -> str:
+    return run.reason or (str(run.first_status) if run.first_status else "")
 
 
 def build_production_runs_sensor(enabled: bool) -> dg.SensorDefinition:
@@ -159,11 +157,15 @@ def build_production_runs_sensor(enabled: bool) -> dg.SensorDefinition:
         cursor, fresh = new_records(store, json.loads(context.cursor) if context.cursor else {})
         events = []
         for info in fresh:
-            record = json.loads(store.read_bytes(info.key))
-            uri = store.uri(info.key)
-            context.log.info(f"{uri}: {record.get('status', 'built')} {record.get('table')}")
-            is_build = info.key.startswith(f"{runs.BUSINESS}/")
-            events.extend(build_events(record, uri) if is_build else record_events(record, uri))
+            document, uri = json.loads(store.read_bytes(info.key)), store.uri(info.key)
+            if info.key.startswith(f"{runs.BUSINESS}/"):
+                build = runs.BuildRun.from_json(document)
+                context.log.info(f"{uri}: built {build.table}")
+                events.extend(build_events(build, uri))
+            else:
+                landing = runs.LandingRun.from_json(document)
+                context.log.info(f"{uri}: {landing.status} {landing.table}")
+                events.extend(record_events(landing, uri))
         encoded = json.dumps(cursor, sort_keys=True, separators=(",", ":"))
         if not events:
             return dg.SensorResult(skip_reason=f"no new run records in {store.url}", cursor=encoded)
