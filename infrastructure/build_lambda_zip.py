@@ -3,7 +3,7 @@
 It holds the handlers (`lambda_adapters/`), exactly the project modules they import (followed
 through the import graph, so nothing the handlers never import ships), the SQL files the business
 build reads and their documentation files (`sql/**/*.sql`, `sql/**/*.toml`: the Glue comments);
-pandas, pyarrow, numpy, boto3 and awswrangler come from the layers. Entries are sorted, timestamps
+pyarrow, numpy, pyiceberg, tenacity and boto3 come from the project's layer (build_lambda_layer.py). Entries are sorted, timestamps
 fixed, no bytecode, so the same sources give the same zip and Terraform's `source_code_hash` only changes when the code does.
 Usage: `python infrastructure/build_lambda_zip.py [--out build/lambda.zip]`.
 """

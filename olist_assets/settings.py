@@ -98,7 +98,7 @@ LAMBDA_FUNCTIONS: dict[str, dict[str, object]] = {
         "layers": [DEPENDENCIES_LAYER],
     },
     "record_failure": {
-        "handler": "lambda_adapters.handle_failure.lambda_handler",
+        "handler": "lambda_adapters.handle_record_failure.lambda_handler",
         "env": [LAKE_URL, FAILURE_TOPIC_ARN],
         "layers": [],
     },

@@ -23,9 +23,9 @@ from moto.core.exceptions import JsonRESTError
 from lambda_adapters import (
     handle_build_table,
     handle_check_inputs,
-    handle_failure,
     handle_landing,
     handle_quality_checks,
+    handle_record_failure,
 )
 from olist_assets import settings
 from olist_assets.aws import quality
@@ -38,7 +38,7 @@ HANDLERS = {
     "check_inputs": handle_check_inputs.lambda_handler,
     "build_table": handle_build_table.lambda_handler,
     "quality_checks": handle_quality_checks.lambda_handler,
-    "record_failure": handle_failure.lambda_handler,
+    "record_failure": handle_record_failure.lambda_handler,
 }
 
 pytestmark = pytest.mark.integration
