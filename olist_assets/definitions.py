@@ -19,12 +19,12 @@ from olist_assets.defs.jobs import (
     full_refresh_job,
     landing_refresh_job,
 )
+from olist_assets.defs.landing_sensor import landing_sensor
 from olist_assets.defs.maintenance import nightly_table_maintenance, table_maintenance
 from olist_assets.defs.production_runs import build_production_runs_sensor, production_runs_enabled
 from olist_assets.defs.raw import raw_assets
 from olist_assets.defs.report import olist_report
 from olist_assets.defs.resources import lake_resources
-from olist_assets.defs.sensors import landing_sensor
 
 
 def build_definitions(

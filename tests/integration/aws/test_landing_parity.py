@@ -15,7 +15,7 @@ import pytest
 
 from lambda_adapters import handle_landing
 from olist_assets.definitions import build_definitions
-from olist_assets.defs import sensors
+from olist_assets.defs import landing_sensor
 from olist_assets.defs.raw import raw_assets
 from olist_assets.defs.resources import LakeResource, LandingResource
 
@@ -175,7 +175,7 @@ class Logged(logging.Handler):
 
 def sensor_answers(lake: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple]:
     """Evaluate the landing sensor on an S3 landing prefix; answers from its request and its log."""
-    monkeypatch.setattr(sensors, "SETTLE_SECONDS", 0)
+    monkeypatch.setattr(landing_sensor, "SETTLE_SECONDS", 0)
     url = f"s3://{LANDING_BUCKET}/{LANDING_PREFIX}"
     definitions = build_definitions(str(lake), url)
     context = dg.build_sensor_context(
@@ -184,7 +184,7 @@ def sensor_answers(lake: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, tup
     )
     logged = Logged()
     context.log.addHandler(logged)
-    result = sensors.landing_sensor(context)
+    result = landing_sensor.landing_sensor(context)
     answers = {}
     for message in logged.messages:
         verdict, _, rest = message.partition(f" {url}/")

@@ -20,7 +20,7 @@ from moto import mock_aws
 from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.landing import land_table
 from olist_assets.definitions import build_definitions
-from olist_assets.defs.sensors import SETTLE_SECONDS, changed_files, landing_sensor
+from olist_assets.defs.landing_sensor import SETTLE_SECONDS, changed_files, landing_sensor
 from olist_assets.stores.local import LocalStore
 
 ORDERS = "olist_orders_dataset.csv"

@@ -11,7 +11,7 @@ from olist_assets.cli.main import main
 from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.tables import BATCH_COLUMN, CLEAN
 from olist_assets.definitions import build_definitions
-from olist_assets.defs.sensors import landing_sensor
+from olist_assets.defs.landing_sensor import landing_sensor
 from olist_assets.stores.iceberg.catalogs import DEFAULT_GLUE_DATABASES
 from olist_assets.stores.iceberg.tables import open_tables
 
