@@ -4,7 +4,8 @@
 - `staging/<table>/<sha256>/`: one raw content read into rows, quarantined records and counts;
 - `clean/<table>/`, `quarantine/<table>/`, `business/<table>/`: Apache Iceberg tables (`data/`
   and `metadata/` inside), catalogued in `catalog.db` locally or in AWS Glue;
-- `runs/`: run records of the production runtime; `reports/`: the HTML report.
+- `runs/`: run records of the production runtime (their keys are `core/runs.py`'s, under RUNS);
+- `reports/olist_report.html`: the HTML report (REPORT_KEY).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ QUARANTINE = "quarantine"
 BUSINESS = "business"
 STAGING = "staging"
 RUNS = "runs"
+REPORTS = "reports"
+REPORT_KEY = f"{REPORTS}/olist_report.html"
 
 ZONES = (RAW, CLEAN, QUARANTINE, BUSINESS, STAGING, RUNS)
 

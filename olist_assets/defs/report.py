@@ -3,7 +3,7 @@
 import dagster as dg
 
 from olist_assets.core.business.docs import doc_file
-from olist_assets.core.lake import BUSINESS
+from olist_assets.core.lake import BUSINESS, REPORT_KEY
 from olist_assets.core.versions import digest, module_source
 from olist_assets.defs.business import BUSINESS_FRESHNESS
 from olist_assets.defs.metadata import headline_metadata
@@ -43,7 +43,7 @@ def olist_report(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.Ma
     """Monthly GMV, delivery, reviews, payments, top sellers, reconciliation and customers as one
     HTML page."""
     # matplotlib loads here, not with the code location: no other asset needs it
-    from olist_assets.report.document import REPORT_KEY, data_uri, render_report
+    from olist_assets.report.document import data_uri, render_report
 
     store = lake.store()
     report = render_report(lake.tables(), store.url)

@@ -16,8 +16,6 @@ from olist_assets.core.tables import Tables
 from olist_assets.report import charts, figures
 from olist_assets.report.tables import load_tables
 
-REPORT_KEY = "reports/olist_report.html"
-
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1d2430;
        background: #f5f6f8; }

@@ -7,12 +7,12 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from olist_assets.core.lake import REPORT_KEY
 from olist_assets.definitions import build_definitions
 from olist_assets.defs.business import business_assets
 from olist_assets.defs.jobs import daily_full_refresh
 from olist_assets.defs.report import REPORT_ASSET_KEY
 from olist_assets.generator.dataset import generate_dataset
-from olist_assets.report.document import REPORT_KEY
 
 
 def _selected(definitions: dg.Definitions, name: str) -> set[str]:

@@ -14,11 +14,12 @@ import pytest
 
 from olist_assets.core.business.docs import table_doc
 from olist_assets.core.business.headline import headline
+from olist_assets.core.lake import REPORT_KEY
 from olist_assets.core.tables import BUSINESS
 from olist_assets.defs.report import REPORT_ASSET_KEY, olist_report
 from olist_assets.defs.resources import LakeResource
 from olist_assets.report import figures
-from olist_assets.report.document import REPORT_KEY, render_report, write_report
+from olist_assets.report.document import render_report, write_report
 from olist_assets.report.tables import MissingTablesError, load_tables
 from olist_assets.stores.iceberg.tables import IcebergTables
 
