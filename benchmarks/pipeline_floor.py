@@ -33,9 +33,7 @@ def main(landing: Path, out: Path) -> None:
     connection = duckdb.connect()
     connection.execute("CREATE SCHEMA clean; CREATE SCHEMA business")
     for contract in CONTRACTS.values():
-        columns = ", ".join(
-            f"'{c.source_name}': '{duckdb_type(c.type)}'" for c in contract.columns
-        )
+        columns = ", ".join(f"'{c.source_name}': '{duckdb_type(c.type)}'" for c in contract.columns)
         renamed = ", ".join(f'"{c.source_name}" AS "{c.name}"' for c in contract.columns)
         source = f"read_csv('{landing / contract.file_name}', header=true, columns={{{columns}}})"
         connection.execute(

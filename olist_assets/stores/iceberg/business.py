@@ -106,7 +106,8 @@ def _evolve(table: Table, schema: pa.Schema, docs: Mapping[str, str]) -> None:
     stale_docs = {
         name: text
         for name, text in docs.items()
-        if name in wanted and (name not in current.column_names or current.find_field(name).doc != text)
+        if name in wanted
+        and (name not in current.column_names or current.find_field(name).doc != text)
     }
     if same_columns and not stale_docs:
         return

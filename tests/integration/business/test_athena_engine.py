@@ -272,7 +272,9 @@ def test_the_glue_table_carries_the_documented_table_and_column_comments(engine,
     doc = table_doc("fact_orders")
     assert published["Description"] == doc.description
     comments = {c["Name"]: c.get("Comment") for c in published["StorageDescriptor"]["Columns"]}
-    assert comments == {name: doc.columns[name] for name in ("order_id", "purchase_ts", "payment_total")}
+    assert comments == {
+        name: doc.columns[name] for name in ("order_id", "purchase_ts", "payment_total")
+    }
 
 
 def order_ids(tables: IcebergTables, snapshot_id: int | None = None) -> list[str]:

@@ -292,7 +292,9 @@ def test_an_order_delivered_before_it_was_purchased_is_left_out_of_durations_and
     )
     s3 = rows(engine, "seller_scorecard", "seller_id, on_time_rate, avg_delivery_days")[2]
     assert s3 == ("s3", None, None)
-    assert headline(engine.query("SELECT * FROM business.fact_orders")).on_time_rate == pytest.approx(5 / 7)  # o03 and o09 late, o12 apart
+    assert headline(
+        engine.query("SELECT * FROM business.fact_orders")
+    ).on_time_rate == pytest.approx(5 / 7)  # o03 and o09 late, o12 apart
 
 
 def test_payment_mix_per_month_and_type(engine):

@@ -41,11 +41,15 @@ def frames(tables: IcebergTables) -> dict[str, pd.DataFrame]:
     return {name: table.to_pandas() for name, table in loaded.items()}
 
 
-def test_the_report_headline_is_the_core_headline_of_sold_orders(business_lake: IcebergTables) -> None:
+def test_the_report_headline_is_the_core_headline_of_sold_orders(
+    business_lake: IcebergTables,
+) -> None:
     report = render_report(business_lake, business_lake.store.url)
 
     # o5 is canceled; c1 ordered twice; o3 and o4 of the five delivered orders were late
-    assert report.headline == headline(load_tables(business_lake, business_lake.store.url)["fact_orders"])
+    assert report.headline == headline(
+        load_tables(business_lake, business_lake.store.url)["fact_orders"]
+    )
     assert (report.headline.gmv, report.headline.orders, report.headline.customers) == (
         Decimal("290.00"),
         6,
