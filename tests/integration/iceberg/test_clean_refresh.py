@@ -130,6 +130,26 @@ def test_a_refused_file_seen_again_makes_no_new_snapshot(store, tables, land, ol
     assert snapshot_count(tables, "sellers") == snapshots
 
 
+def test_a_refused_upload_undone_by_the_accepted_content_is_no_longer_reported(
+    store, tables, land, olist_csv
+):
+    # Given a batch, then unreadable content uploaded over it (refused, the table keeps its rows)
+    good = olist_csv("sellers", seller(A))
+    key = land(f"sellers/{SELLERS_FILE}", good, landed_at=MONDAY)
+    refresh_table(store, tables, SELLERS)
+    land(f"sellers/{SELLERS_FILE}", "not,a,sellers,file\n", landed_at=MONDAY + DAY)
+    assert list(refresh_table(store, tables, SELLERS, raw_keys=[key]).ledger.rejections) == [key]
+
+    # When the accepted content is uploaded again (as the landing Lambda sees it: that one key)
+    land(f"sellers/{SELLERS_FILE}", good, landed_at=MONDAY + 2 * DAY)
+    result = refresh_table(store, tables, SELLERS, raw_keys=[key])
+
+    # Then nothing lands and the refusal is lifted: the key holds the batch's content again
+    assert (result.landed, result.ledger.rejections) == ([], {})
+    assert tables.state(SELLERS).ledger.rejections == {}
+    assert cities(tables) == {A: "campinas"}
+
+
 def test_each_raw_file_is_a_batch_and_the_table_is_their_union(store, tables, land, olist_csv):
     land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A), seller(B)), landed_at=MONDAY)
     land(f"sellers/{SEPTEMBER_FILE}", olist_csv("sellers", seller(C)), landed_at=MONDAY + DAY)
