@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 
+from olist_assets.core.contracts import UnknownFileError
 from olist_assets.core.storage import OutsideStoreError
+from olist_assets.core.tables import MissingTableError
 
 
 class UserError(click.ClickException):
@@ -34,6 +36,7 @@ USER_ERRORS = {
     "HeaderMismatchError",
     "OutsideStoreError",
     "UnknownFileError",
+    "MissingTableError",
     "MissingInputError",
     "FileNotFoundError",
     "PermissionError",
@@ -51,6 +54,10 @@ def user_message(error: BaseException) -> str | None:
 
     if isinstance(error, SourceFileError):
         return f"{error}: {FIX_THE_FILE}"
+    if isinstance(error, UnknownFileError):
+        return str(error)
+    if isinstance(error, MissingTableError):
+        return f"{error}: nothing has been landed into it yet (olist-lakehouse run builds it)"
     if isinstance(error, OutsideStoreError):
         return str(error)
     if isinstance(error, OSError) and error.strerror:

@@ -103,13 +103,20 @@ def refresh_table(
 
 def forget(store: Store, tables: Tables, raw_key: str) -> RefreshResult:
     """Remove a raw file from the lake and its batch from its table (rows it superseded come back);
-    also clears the file's rejection. Raises UnknownFileError for a key that is no table's file."""
-    from olist_assets.core.contracts import CONTRACTS
+    also clears the file's rejection. Raises UnknownFileError for a key that is no table's file, or
+    that the lake holds nowhere (no raw file, no batch, no rejection): nothing to forget."""
+    from olist_assets.core.contracts import CONTRACTS, UnknownFileError
 
     batch = batch_for_raw_key(raw_key)
     contract = CONTRACTS[batch.table]
+    ledger = tables.state(contract).ledger
     if store.info(raw_key) is not None:
         store.delete(raw_key)
+    elif batch.key not in ledger.batches and raw_key not in ledger.rejections:
+        raise UnknownFileError(
+            f"{raw_key}: not in {store.url} (no raw file, no {batch.table} batch, no refused "
+            "file): nothing to forget"
+        )
     return refresh_table(store, tables, contract, raw_keys=[], forget_batches=[batch.key])
 
 

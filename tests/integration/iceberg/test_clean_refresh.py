@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from olist_assets.core.cleaning import forget, refresh_table
-from olist_assets.core.contracts import CONTRACTS
+from olist_assets.core.contracts import CONTRACTS, UnknownFileError
 from olist_assets.core.tables import BATCH_COLUMN, CLEAN, QUARANTINE
 
 SELLERS = CONTRACTS["sellers"]
@@ -289,6 +289,18 @@ def test_forget_clears_a_refused_file(store, tables, land, olist_csv):
 
     assert result.ledger.rejections == {}
     assert refresh_table(store, tables, SELLERS).rejected == []
+
+
+def test_forget_refuses_a_key_the_lake_holds_nowhere_and_commits_nothing(
+    store, tables, land, olist_csv
+):
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A)), landed_at=MONDAY)
+    before = refresh_table(store, tables, SELLERS).snapshot_id
+
+    with pytest.raises(UnknownFileError, match="nothing to forget"):
+        forget(store, tables, f"raw/sellers/{SEPTEMBER_FILE}")
+
+    assert tables.state(SELLERS).snapshot_id == before
 
 
 def test_exact_duplicate_rows_within_a_file_are_dropped_and_counted(store, tables, land, olist_csv):

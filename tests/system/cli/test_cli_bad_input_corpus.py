@@ -32,6 +32,7 @@ from tests.corpus.cases import (
     assert_case,
     batch_key,
 )
+from tests.corpus.invocations import INVOCATIONS, Invocation
 from tests.integration.aws.conftest import small_dataset
 
 pytestmark = pytest.mark.integration
@@ -199,3 +200,25 @@ def test_a_latin1_resave_of_the_only_sellers_file_fails_the_command_naming_file_
     ) in done.stdout
     for noise in NOISE:
         assert noise not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("invocation", INVOCATIONS, ids=lambda invocation: invocation.id)
+def test_a_bad_command_line_gets_one_error_line_and_its_exit_status(
+    invocation: Invocation, tmp_path: Path, capsys
+) -> None:
+    (tmp_path / "afile").write_text("not a folder\n")
+    (tmp_path / "empty").mkdir()
+    argv = [arg.replace("{tmp}", str(tmp_path)) for arg in invocation.argv]
+
+    try:
+        code = main(argv)
+    except SystemExit as usage:  # click's usage errors, as the console script exits with them
+        code = usage.code
+    out, err = capsys.readouterr()
+
+    assert code == invocation.code, out + err
+    errors = [line for line in err.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1, err
+    assert errors[0].startswith("Error: " + invocation.error.replace("{tmp}", str(tmp_path)))
+    for noise in NOISE:
+        assert noise not in out + err
