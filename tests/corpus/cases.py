@@ -37,6 +37,7 @@ from tests.cases.reader_cases import (
     Staged,
     assert_outcome,
     lines,
+    review,
     seller,
 )
 from tests.cases.reader_cases import Refused as ReaderRefused
@@ -261,6 +262,30 @@ CONTENT_CASES = (
         "sellers",
     ),
     CorpusCase(
+        "value-that-does-not-fit-its-type-names-its-column",
+        dropped("order_payments"),
+        _file(
+            "order_payments",
+            f'"{ORDER}",1,credit_card,3,72.40',
+            f'"{ORDER}",2,voucher,1,R$10',
+        ),
+        _one_bad(3, "payment_value: 'R$10' is not a decimal", "payment_value"),
+        "order_payments",
+    ),
+    CorpusCase(
+        "out-of-domain-review-score-names-its-column",
+        dropped("order_reviews"),
+        _file("order_reviews", review("ok").replace(",4,", ",7,")),
+        Staged(
+            read=1,
+            clean=0,
+            quarantined=(
+                Quarantined(2, "review_score: '7' is not an integer within [1, 5]", "review_score"),
+            ),
+        ),
+        "order_reviews",
+    ),
+    CorpusCase(
         "translation-header-quoted-is-the-same-header",
         dropped("product_category_translation"),
         lines(",".join(f'"{name}"' for name in TRANSLATION_HEADER.split(",")), "beleza,beauty"),
@@ -334,6 +359,24 @@ KEY_CASES = (
         SELLERS_OK,
         TWO_READ,
         "sellers",
+    ),
+    CorpusCase(
+        "day-dated-name-is-a-batch",
+        "olist_sellers_dataset_2003-07-31.csv",
+        SELLERS_OK,
+        TWO_READ,
+        "sellers",
+    ),
+    CorpusCase(
+        "backup-suffix-is-refused-with-the-expected-names",
+        "olist_orders_dataset_backup.csv",
+        ORDERS_FILE,
+        Rejected(
+            "orders",
+            "'olist_orders_dataset_backup.csv' is not a file name of the orders table: expected "
+            "olist_orders_dataset.csv, olist_orders_dataset_YYYY-MM[-DD].csv or "
+            "olist_orders_dataset-YYYY-MM[-DD].csv",
+        ),
     ),
     CorpusCase(
         "plus-in-a-folder-name-is-taken-literally",
