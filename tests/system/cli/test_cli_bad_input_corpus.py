@@ -26,6 +26,7 @@ from olist_assets.stores.iceberg.tables import open_tables
 from tests.corpus.cases import (
     LOCAL_CASES,
     CorpusCase,
+    Ignored,
     Outcome,
     Rejected,
     Unreadable,
@@ -144,6 +145,24 @@ def test_the_corpus_run_fails_on_its_blocking_checks_in_plain_lines(corpus_run: 
         assert noise not in corpus_run.out + corpus_run.err
     assert corpus_run.err == ""
     assert "Result:    FAILED" in corpus_run.out
+    assert "FAIL clean/sellers quarantine_rate: " in corpus_run.out
+
+
+def test_the_summary_accounts_for_every_file_and_every_record(corpus_run: Run) -> None:
+    # every refused file is listed once and every ignored key noted: none left out in silence
+    refused = [c for c in LOCAL_CASES if isinstance(c.expected, Rejected | Unreadable)]
+    ignored = [c for c in LOCAL_CASES if isinstance(c.expected, Ignored)]
+    assert f"Refused: {len(refused)} files, left out of the lake" in corpus_run.out
+    assert sorted(ignored_notes(corpus_run.out)) == sorted(c.key for c in ignored)
+    # and each table's row in the summary is its ledger's totals: read = clean + quarantined + dups
+    for name, ledger in corpus_run.ledgers.items():
+        totals = [
+            sum(getattr(entry, f"rows_{count}") for entry in ledger.values())
+            for count in ("read", "clean", "quarantined", "duplicate")
+        ]
+        assert totals[0] == sum(totals[1:])
+        row = next(line for line in corpus_run.out.splitlines() if line.startswith(f"{name} "))
+        assert [int(n.replace(",", "")) for n in row.split()[1:5]] == totals, row
 
 
 CASES_BY_ID = {case.id: case for case in LOCAL_CASES}
