@@ -28,6 +28,8 @@ from tests.cases.reader_cases import (
 )
 from tests.cases.reader_cases import (
     ORDER,
+    REVIEW,
+    REVIEWS_HEADER,
     SELLER_A,
     SELLER_B,
     SELLERS_HEADER,
@@ -121,6 +123,11 @@ ORDERS_FILE = _file(
 PAYMENTS_FILE = _file("order_payments", f'"{ORDER}",1,credit_card,3,72.40')
 PRODUCTS_FILE = _file("products", f'"{"b" * 32}","beleza_saude",40,300,2,500,20,10,15')
 TWO_READ = Staged(read=2, clean=2)
+
+
+def _review(number: int, message: str) -> str:
+    """A review record of its own review id."""
+    return review(message).replace(REVIEW, f"{number:032x}", 1)
 
 
 def _one_bad(line: int, reason: str, column: str | None = None, read: int = 2) -> Staged:
@@ -281,6 +288,25 @@ CONTENT_CASES = (
             clean=0,
             quarantined=(
                 Quarantined(2, "review_score: '7' is not an integer within [1, 5]", "review_score"),
+            ),
+        ),
+        "order_reviews",
+    ),
+    CorpusCase(
+        "undecodable-byte-after-quoted-newlines-names-its-physical-line",
+        dropped("order_reviews"),
+        lines(
+            REVIEWS_HEADER,
+            _review(1, '"a\nb\r\nc"'),
+            *(_review(n, "ok") for n in range(2, 120)),
+        )
+        + lines(_review(500, "SAO")).replace(b"SAO", b"s\xe3o")
+        + lines(_review(501, "fim")),
+        Staged(
+            read=121,
+            clean=120,
+            quarantined=(
+                Quarantined(123, "not valid UTF-8: bytes \\xe3 at byte 75", raw_contains="s\\xe3o"),
             ),
         ),
         "order_reviews",
