@@ -55,7 +55,7 @@ class Unreadable:
 
 @dataclass(frozen=True)
 class Rejected:
-    """The name is refused (no table's, a near miss, a collision): the reason starts with `reason`."""
+    """The name is refused (no table's, a near miss, a collision); the reason starts with this."""
 
     table: str | None
     reason: str
@@ -589,3 +589,11 @@ def assert_case(case: CorpusCase, outcome: Outcome) -> None:
 def batch_key(case: CorpusCase) -> str:
     """The case's batch key: its key in NFC."""
     return unicodedata.normalize("NFC", case.key)
+
+
+COUNTS = ("read", "blank", "clean", "quarantined", "duplicate")
+
+
+def ledger_counts(entry) -> dict[str, int]:
+    """A ledger entry's counts as the reader names them (read, blank, clean, ...)."""
+    return {name: getattr(entry, f"rows_{name}") for name in COUNTS}

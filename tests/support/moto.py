@@ -1,4 +1,4 @@
-"""A moto server on loopback, for a fixture of any scope (the conftest's `moto_server` is per test)."""
+"""A moto server on loopback, for a fixture of any scope (conftest's `moto_server` is per test)."""
 
 from __future__ import annotations
 

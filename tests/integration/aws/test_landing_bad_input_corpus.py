@@ -16,7 +16,7 @@ import pytest
 from lambda_adapters import handle_landing
 from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.tables import BATCH_COLUMN, QUARANTINE
-from tests.corpus.cases import CASES, CorpusCase, Outcome, assert_case, batch_key
+from tests.corpus.cases import CASES, CorpusCase, Outcome, assert_case, batch_key, ledger_counts
 from tests.integration.aws.conftest import deploy, lambda_context
 from tests.support.moto import running_moto
 
@@ -60,13 +60,7 @@ def outcome(case: CorpusCase, landed: Landed) -> Outcome:
     if record["status"] != "cleaned":
         return Outcome(record["status"], record["reason"])
     entry = landed.ledgers[record["table"]][batch_key(case)]
-    counts = {
-        "read": entry.rows_read,
-        "blank": entry.rows_blank,
-        "clean": entry.rows_clean,
-        "quarantined": entry.rows_quarantined,
-        "duplicate": entry.rows_duplicate,
-    }
+    counts = ledger_counts(entry)
     assert counts == {name: record[f"rows_{name}"] for name in counts}
     rows = [
         row

@@ -32,6 +32,7 @@ from tests.corpus.cases import (
     Unreadable,
     assert_case,
     batch_key,
+    ledger_counts,
 )
 from tests.corpus.invocations import INVOCATIONS, Invocation
 from tests.integration.aws.conftest import small_dataset
@@ -121,13 +122,7 @@ def outcome(case: CorpusCase, run: Run) -> Outcome:
     )
     if entry is None:
         return Outcome("missing from the summary and the lake")
-    counts = {
-        "read": entry.rows_read,
-        "blank": entry.rows_blank,
-        "clean": entry.rows_clean,
-        "quarantined": entry.rows_quarantined,
-        "duplicate": entry.rows_duplicate,
-    }
+    counts = ledger_counts(entry)
     rows = [r for r in run.quarantine.get(entry.table, []) if r[BATCH_COLUMN] == batch_key(case)]
     return Outcome("batch", counts=counts, quarantine=tuple(sorted(rows, key=lambda r: r["line"])))
 
