@@ -8,16 +8,13 @@ where .ci/run provides all of them, such a skip is turned into a failure so noth
 from __future__ import annotations
 
 import json
-import logging
 import os
 import threading
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from moto.core.exceptions import JsonRESTError
-from moto.server import ThreadedMotoServer
 
 from olist_assets import settings
 from olist_assets.core import lake
@@ -25,6 +22,7 @@ from olist_assets.core.contracts import CONTRACTS
 from olist_assets.stores.iceberg.catalogs import default_config
 from olist_assets.stores.iceberg.tables import IcebergTables
 from olist_assets.stores.local import LocalStore
+from tests.support.moto import running_moto
 
 EVENTS = Path(__file__).resolve().parent / "events"
 
@@ -138,23 +136,5 @@ def glue_enforces_table_versions(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    # The server's backends live in this process and outlive it: start from an empty account
-    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"))
-    for name, value in {
-        "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    try:
+    with running_moto(monkeypatch) as endpoint:
         yield endpoint
-    finally:
-        server.stop()

@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 
+from olist_assets.core.contracts import UnknownFileError
 from olist_assets.core.storage import OutsideStoreError
+from olist_assets.core.tables import MissingTableError
 
 
 class UserError(click.ClickException):
@@ -22,6 +24,8 @@ class UserError(click.ClickException):
 
 FIX_THE_FILE = "fix or remove the file named above, then run again"
 DAGSTER_WRAPPERS = re.compile(r"^Dagster\w*Error$")
+# A step whose blocking check failed: the data's verdict (its FAIL line says why), not a bug
+CHECK_FAILED = "DagsterAssetCheckFailedError"
 # Failed steps' error classes that are the user's to act on (bad input, a location, S3), by name: a
 # failed step's error arrives as a serialized record, not an exception.
 USER_ERRORS = {
@@ -32,6 +36,7 @@ USER_ERRORS = {
     "HeaderMismatchError",
     "OutsideStoreError",
     "UnknownFileError",
+    "MissingTableError",
     "MissingInputError",
     "FileNotFoundError",
     "PermissionError",
@@ -49,6 +54,10 @@ def user_message(error: BaseException) -> str | None:
 
     if isinstance(error, SourceFileError):
         return f"{error}: {FIX_THE_FILE}"
+    if isinstance(error, UnknownFileError):
+        return str(error)
+    if isinstance(error, MissingTableError):
+        return f"{error}: nothing has been landed into it yet (olist-lakehouse run builds it)"
     if isinstance(error, OutsideStoreError):
         return str(error)
     if isinstance(error, OSError) and error.strerror:
@@ -66,7 +75,16 @@ def step_failure_message(error: Any) -> str:
         error = error.cause
     if error is None:
         return "unknown error"
+    if error.cls_name == CHECK_FAILED:
+        return _blocking_checks(error.message)
     return _without_class_path(error.message, error.cls_name)
+
+
+def _blocking_checks(message: str) -> str:
+    """Dagster's `N blocking asset checks failed ...:\n<asset>: <check>,<check>` as one line."""
+    failed = [line.replace(": ", " ", 1) for line in message.strip().splitlines()[1:]]
+    named = "; ".join(failed) or "a check"
+    return f"blocking check failed: {named} (its FAIL line above says why); what depends on it was not built"
 
 
 def _without_class_path(message: str, cls_name: str) -> str:

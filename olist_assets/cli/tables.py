@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from olist_assets.cli.errors import UserError
 from olist_assets.cli.pipeline import LAKE_OPTION, open_tables
 
 TABLE_HELP = "A table as NAMESPACE.NAME (clean.orders, business.fact_orders); NAME alone is clean."
@@ -51,7 +52,7 @@ def sql(lake: str, output: str, query: str) -> int:
             engine.connection.execute(f"COPY ({query}) TO '{path.as_posix()}' (HEADER)")
             click.echo(path.read_text(encoding="utf-8"), nl=False)
     except duckdb.Error as error:
-        raise click.ClickException(f"query failed: {str(error).splitlines()[0]}") from None
+        raise UserError(f"query failed: {str(error).splitlines()[0]}") from None
     finally:
         engine.close()
     return 0

@@ -75,12 +75,15 @@ def refresh_table(
     state = tables.state(contract)
     arrivals, rejected, ignored = raw_batches(store, contract, state.ledger, raw_keys)
     staged: list[BatchEntry] = []
+    settled: list[str] = []
     for arrival in arrivals:
         outcome = _stage_if_changed(store, contract, state.ledger, arrival, chunk_rows, clock)
         if isinstance(outcome, Rejection):
             rejected.append(outcome)
         elif outcome is not None:
             staged.append(outcome)
+        else:
+            settled.append(f"{lake.RAW}/{arrival.key}")
     removed = set(forget_batches)
     if raw_keys is None:
         removed |= set(state.ledger.batches) - {a.batch.key for a in arrivals}
@@ -94,19 +97,26 @@ def refresh_table(
     for attempt in optimistic_commits(COMMIT_ATTEMPTS):
         with attempt:
             result.conflicts = attempt.retry_state.attempt_number - 1
-            _commit(tables, contract, staged, removed, rejected, keys_of, result)
+            _commit(tables, contract, staged, removed, rejected, settled, keys_of, result)
     return result
 
 
 def forget(store: Store, tables: Tables, raw_key: str) -> RefreshResult:
     """Remove a raw file from the lake and its batch from its table (rows it superseded come back);
-    also clears the file's rejection. Raises UnknownFileError for a key that is no table's file."""
-    from olist_assets.core.contracts import CONTRACTS
+    also clears the file's rejection. Raises UnknownFileError for a key that is no table's file, or
+    that the lake holds nowhere (no raw file, no batch, no rejection): nothing to forget."""
+    from olist_assets.core.contracts import CONTRACTS, UnknownFileError
 
     batch = batch_for_raw_key(raw_key)
     contract = CONTRACTS[batch.table]
+    ledger = tables.state(contract).ledger
     if store.info(raw_key) is not None:
         store.delete(raw_key)
+    elif batch.key not in ledger.batches and raw_key not in ledger.rejections:
+        raise UnknownFileError(
+            f"{raw_key}: not in {store.url} (no raw file, no {batch.table} batch, no refused "
+            "file): nothing to forget"
+        )
     return refresh_table(store, tables, contract, raw_keys=[], forget_batches=[batch.key])
 
 
@@ -147,6 +157,7 @@ def _commit(
     staged: list[BatchEntry],
     removed: list[str],
     rejected: list[Rejection],
+    settled: list[str],
     keys_of: Callable[[BatchEntry], np.ndarray],
     result: RefreshResult,
 ) -> None:
@@ -155,7 +166,7 @@ def _commit(
     ledger = state.ledger
     landed = [e for e in staged if _differs(ledger.batches.get(e.key), e)]
     gone = [key for key in removed if key in ledger.batches]
-    rejections = _rejections_after(ledger, landed, removed, rejected)
+    rejections = _rejections_after(ledger, landed, removed, rejected, settled)
     lifted = {e.key for e in landed} | set(gone)
     exclusions = {k: sha for k, sha in ledger.exclusions.items() if k not in lifted}
     result.ledger, result.snapshot_id = ledger, state.snapshot_id
@@ -189,10 +200,16 @@ def _differs(current: BatchEntry | None, staged: BatchEntry) -> bool:
 
 
 def _rejections_after(
-    ledger: Ledger, landed: list[BatchEntry], removed: list[str], rejected: list[Rejection]
+    ledger: Ledger,
+    landed: list[BatchEntry],
+    removed: list[str],
+    rejected: list[Rejection],
+    settled: list[str],
 ) -> dict[str, Rejection]:
-    """Rejections still standing: a file that landed, or that was removed, is no longer refused."""
-    cleared = {e.raw_key for e in landed} | {f"{lake.RAW}/{key}" for key in removed}
+    """Rejections still standing: a file that landed, that was removed, or whose key holds its
+    batch's content again (`settled`: a refused upload undone by the accepted one) is no longer
+    refused."""
+    cleared = {e.raw_key for e in landed} | {f"{lake.RAW}/{key}" for key in removed} | set(settled)
     standing = {k: r for k, r in ledger.rejections.items() if k not in cleared}
     for rejection in rejected:
         known = standing.get(rejection.key)

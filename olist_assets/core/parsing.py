@@ -90,14 +90,25 @@ class UndecodableFileError(SourceFileError):
 
 
 class HeaderMismatchError(SourceFileError):
+    """A header that is not the contract's: columns missing, unexpected, or in another order.
+
+    `column` is the first position (1-based) where the header and `expected` differ."""
+
     def __init__(
-        self, file_name: str, missing: list[str], unexpected: list[str], column: int | None = None
+        self,
+        file_name: str,
+        missing: list[str],
+        unexpected: list[str],
+        column: int | None = None,
+        expected: list[str] | None = None,
     ) -> None:
         parts = []
         if missing:
             parts.append(f"missing columns {missing}")
         if unexpected:
             parts.append(f"unexpected columns {unexpected}")
+        if not parts:  # the contract's columns, in another order
+            parts.append(f"columns in another order: expected {expected}")
         message = "header does not match the contract: " + "; ".join(parts)
         super().__init__(file_name, message, line=1, column=column)
         self.missing = missing
@@ -273,8 +284,9 @@ class _FileReader:
         except UnicodeDecodeError as error:
             raise UndecodableFileError(
                 self.file_name,
-                f"not valid UTF-8 on line {self.line} (the header): "
-                f"{_escaped(header[error.start : error.end])}",
+                f"not valid UTF-8 in the header: {_escaped(header[error.start : error.end])}",
+                line=self.line,
+                column=error.start + 1,
             ) from error
         names = next(csv.reader([text]), [])
         expected = self.contract.source_columns
@@ -282,8 +294,6 @@ class _FileReader:
             return
         missing = [c for c in expected if c not in names]
         unexpected = [c for c in names if c not in expected]
-        if not missing and not unexpected:
-            unexpected = [f"column order {names}"]
         column = next(
             (
                 i
@@ -292,7 +302,7 @@ class _FileReader:
             ),
             min(len(names), len(expected)) + 1,
         )
-        raise HeaderMismatchError(self.file_name, missing, unexpected, column)
+        raise HeaderMismatchError(self.file_name, missing, unexpected, column, list(expected))
 
     def _blocks(self, data: bytes, records: Records) -> Iterator[_BlockReader]:
         for start in range(0, len(records), self.chunk_rows):
@@ -542,8 +552,13 @@ class _BlockReader:
         return pa.py_buffer(b"".join(pieces))
 
     def _header_repeats(self, strings: list[pa.Array]) -> np.ndarray:
+        """Records equal to the header, also after a byte order mark (exports concatenated with
+        `cat`: the second file's BOM leaves its first header field unparsed, quotes and all)."""
         names = self.contract.source_columns
-        repeated = _equal_to(strings[0], names[0])
+        first = names[0]
+        repeated = np.zeros(len(strings[0]), dtype=bool)
+        for spelling in (first, f"\ufeff{first}", f'\ufeff"{first}"'):
+            repeated |= _equal_to(strings[0], spelling)
         for values, name in zip(strings[1:], names[1:], strict=True):
             if not repeated.any():
                 break

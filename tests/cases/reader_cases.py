@@ -103,6 +103,20 @@ CASES: tuple[ReaderCase, ...] = (
         ),
     ),
     ReaderCase(
+        "header-repeated-after-a-bom-is-not-data",
+        "two exports concatenated: the second header, behind its byte order mark, is not data",
+        "sellers",
+        lines(SELLERS_HEADER, seller(SELLER_A))
+        + b"\xef\xbb\xbf"
+        + lines(SELLERS_HEADER)
+        + lines(seller(SELLER_B)),
+        Staged(
+            read=3,
+            clean=2,
+            quarantined=(Quarantined(3, "a repeated header line, not a record of this table"),),
+        ),
+    ),
+    ReaderCase(
         "comment-and-separator-lines-are-not-data",
         "a comment or separator line is quarantined as not data",
         "product_category_translation",

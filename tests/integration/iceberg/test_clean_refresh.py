@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from olist_assets.core.cleaning import forget, refresh_table
-from olist_assets.core.contracts import CONTRACTS
+from olist_assets.core.contracts import CONTRACTS, UnknownFileError
 from olist_assets.core.tables import BATCH_COLUMN, CLEAN, QUARANTINE
 
 SELLERS = CONTRACTS["sellers"]
@@ -128,6 +128,26 @@ def test_a_refused_file_seen_again_makes_no_new_snapshot(store, tables, land, ol
 
     assert len(again.rejected) == 1
     assert snapshot_count(tables, "sellers") == snapshots
+
+
+def test_a_refused_upload_undone_by_the_accepted_content_is_no_longer_reported(
+    store, tables, land, olist_csv
+):
+    # Given a batch, then unreadable content uploaded over it (refused, the table keeps its rows)
+    good = olist_csv("sellers", seller(A))
+    key = land(f"sellers/{SELLERS_FILE}", good, landed_at=MONDAY)
+    refresh_table(store, tables, SELLERS)
+    land(f"sellers/{SELLERS_FILE}", "not,a,sellers,file\n", landed_at=MONDAY + DAY)
+    assert list(refresh_table(store, tables, SELLERS, raw_keys=[key]).ledger.rejections) == [key]
+
+    # When the accepted content is uploaded again (as the landing Lambda sees it: that one key)
+    land(f"sellers/{SELLERS_FILE}", good, landed_at=MONDAY + 2 * DAY)
+    result = refresh_table(store, tables, SELLERS, raw_keys=[key])
+
+    # Then nothing lands and the refusal is lifted: the key holds the batch's content again
+    assert (result.landed, result.ledger.rejections) == ([], {})
+    assert tables.state(SELLERS).ledger.rejections == {}
+    assert cities(tables) == {A: "campinas"}
 
 
 def test_each_raw_file_is_a_batch_and_the_table_is_their_union(store, tables, land, olist_csv):
@@ -269,6 +289,18 @@ def test_forget_clears_a_refused_file(store, tables, land, olist_csv):
 
     assert result.ledger.rejections == {}
     assert refresh_table(store, tables, SELLERS).rejected == []
+
+
+def test_forget_refuses_a_key_the_lake_holds_nowhere_and_commits_nothing(
+    store, tables, land, olist_csv
+):
+    land(f"sellers/{SELLERS_FILE}", olist_csv("sellers", seller(A)), landed_at=MONDAY)
+    before = refresh_table(store, tables, SELLERS).snapshot_id
+
+    with pytest.raises(UnknownFileError, match="nothing to forget"):
+        forget(store, tables, f"raw/sellers/{SEPTEMBER_FILE}")
+
+    assert tables.state(SELLERS).snapshot_id == before
 
 
 def test_exact_duplicate_rows_within_a_file_are_dropped_and_counted(store, tables, land, olist_csv):

@@ -210,5 +210,18 @@ def test_a_dagster_failure_loses_its_class_path_and_a_bug_says_so() -> None:
     )
 
 
+def test_a_blocking_check_is_the_datas_verdict_not_a_bug() -> None:
+    failed = error_info(
+        "dagster._core.errors.DagsterAssetCheckFailedError",
+        "2 blocking asset checks failed with ERROR severity:\n"
+        "clean/orders: quarantine_rate,row_conservation",
+    )
+
+    assert step_failure_message(failed) == (
+        "blocking check failed: clean/orders quarantine_rate,row_conservation (its FAIL line "
+        "above says why); what depends on it was not built"
+    )
+
+
 def test_counts_read_in_the_singular_for_one() -> None:
     assert [plural(n, "warning") for n in (0, 1, 2)] == ["0 warnings", "1 warning", "2 warnings"]
