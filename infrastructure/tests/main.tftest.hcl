@@ -214,9 +214,9 @@ run "landing_is_fed_by_a_queue_in_concurrent_batches_with_partial_failures" {
       length(aws_s3_bucket_notification.lake.lambda_function) == 0
       && one(aws_s3_bucket_notification.lake.queue).queue_arn == aws_sqs_queue.landing.arn
       && one(aws_s3_bucket_notification.lake.queue).filter_prefix == "raw/"
-      && one(aws_s3_bucket_notification.lake.queue).events == toset(["s3:ObjectCreated:*"])
+      && one(aws_s3_bucket_notification.lake.queue).events == toset(["s3:ObjectCreated:*", "s3:ObjectRemoved:*"])
     )
-    error_message = "Object-created events under raw/ go to the landing queue, not to the function."
+    error_message = "Object-created and object-removed events under raw/ go to the landing queue, not to the function."
   }
   assert {
     condition = (

@@ -22,6 +22,7 @@ LOOKBACK = timedelta(minutes=15)
 EPOCH = "1970-01-01T00:00:00+00:00"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 MATERIALIZED = "cleaned"
+REMOVED = "removed"  # a raw object deleted: its batch left the clean table (a new snapshot)
 RECORDED = (runs.LANDING, runs.BUSINESS)
 RUNTIME = "production (AWS Lambda)"
 
@@ -62,7 +63,8 @@ def new_records(store: Store, cursor: Mapping[str, Any]) -> tuple[dict[str, Any]
 def record_events(
     record: Mapping[str, Any], record_uri: str
 ) -> list[dg.AssetMaterialization | dg.AssetObservation]:
-    """A cleaned file: raw/<table> and clean/<table> materializations; any other outcome: an observation."""
+    """A cleaned file: raw/<table> and clean/<table> materializations; a removed batch: a
+    clean/<table> materialization; any other outcome: an observation."""
     table = record.get("table")
     if not table:
         return []
@@ -76,6 +78,8 @@ def record_events(
         "run_record": dg.MetadataValue.path(record_uri),
         "runtime": RUNTIME,
     }
+    if record.get("status") == REMOVED:
+        return [_removal_event(table, record, common)]
     if record.get("status") != MATERIALIZED:
         return [
             dg.AssetObservation(
@@ -108,6 +112,24 @@ def record_events(
             },
         ),
     ]
+
+
+def _removal_event(
+    table: str, record: Mapping[str, Any], common: dict[str, Any]
+) -> dg.AssetMaterialization:
+    """The clean table's new snapshot without the batch of a deleted raw object."""
+    return dg.AssetMaterialization(
+        asset_key=clean_key(table),
+        description=f"batch removed in production: {record.get('key')} was deleted",
+        metadata={
+            **common,
+            "status": REMOVED,
+            "dagster/row_count": int(record.get("table_rows", 0)),
+            "snapshot_id": str(record.get("snapshot_id") or ""),
+            "concurrent_commits_retried": int(record.get("commit_conflicts", 0)),
+            "outputs": dg.MetadataValue.json(list(record.get("outputs", []))),
+        },
+    )
 
 
 def build_events(record: Mapping[str, Any], record_uri: str) -> list[dg.AssetMaterialization]:
