@@ -38,6 +38,7 @@ locals {
       check_inputs   = ["clean", "runs/refresh"]
       build_table    = ["clean", "business"]
       quality_checks = ["clean", "business", "quarantine"]
+      maintenance    = ["clean", "quarantine", "business", "staging"]
       } : name => {
       Sid       = "ListOwnLakePrefixes"
       Effect    = "Allow"
@@ -207,6 +208,30 @@ locals {
         Resource = local.run_records["checks"]
       },
     ])
+    maintenance = [
+      local.list_lake.maintenance,
+      {
+        # Compaction writes data files and a commit's metadata; orphan removal deletes files under
+        # the table locations nothing references (olist_assets/stores/iceberg/maintenance.py)
+        Sid      = "MaintainTableFiles"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+        Resource = [for zone in ["clean", "quarantine", "business"] : local.lake_objects[zone]]
+      },
+      {
+        # Staged batches no ledger names any more: listed and deleted, never read
+        Sid      = "DeleteUnreferencedStagedBatches"
+        Effect   = "Allow"
+        Action   = "s3:DeleteObject"
+        Resource = local.lake_objects.staging
+      },
+      {
+        Sid      = "CommitMaintenanceSnapshots"
+        Effect   = "Allow"
+        Action   = ["glue:GetDatabase", "glue:GetTable", "glue:UpdateTable"]
+        Resource = concat([local.glue_catalog], local.glue.clean, local.glue.quarantine, local.glue.business)
+      },
+    ]
     record_failure = [
       {
         Sid      = "WriteOwnRunRecords"
@@ -293,7 +318,7 @@ locals {
         Sid      = "InvokePipelineFunctions"
         Effect   = "Allow"
         Action   = "lambda:InvokeFunction"
-        Resource = flatten([for name, arn in local.function_arns : [arn, "${arn}:*"] if name != "landing"])
+        Resource = flatten([for name, arn in local.function_arns : [arn, "${arn}:*"] if !contains(["landing", "maintenance"], name)])
       },
       {
         # Step Functions log delivery: these CloudWatch Logs actions support no resource-level

@@ -45,7 +45,7 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_272:Code signing needs a Signer profile; the zips are built reproducibly by `make package` and pinned by source_code_hash.
   #checkov:skip=CKV_AWS_173:The variables are resource names, not secrets; Lambda encrypts them at rest with its service key.
   #checkov:skip=CKV_AWS_50:X-Ray tracing is a paid extra; each invocation logs structured JSON with its request id and duration.
-  #checkov:skip=CKV_AWS_116:Landing failures return to the SQS queue and end in its dead-letter queue (redrive policy); record_failure's asynchronous failures go to an on-failure destination; the others are invoked synchronously by Step Functions, which retries and catches.
+  #checkov:skip=CKV_AWS_116:Landing failures return to the SQS queue and end in its dead-letter queue (redrive policy); record_failure's asynchronous failures go to an on-failure destination; maintenance's scheduled event carries nothing to keep (a failure is retried, alarmed, and redone by the next run); the others are invoked synchronously by Step Functions, which retries and catches.
   #checkov:skip=CKV_AWS_115:Concurrency is bounded where it protects downstream: the landing by its event source mapping's maximum concurrency (landing_max_concurrency), the builds by the state machine's Map MaxConcurrency; reserving would take from the account's unreserved pool.
   function_name = local.function_names[each.key]
   description   = "olist-lakehouse ${each.key}: ${each.value.handler}"

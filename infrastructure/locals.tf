@@ -79,6 +79,7 @@ locals {
     (local.env_names.FAILURE_TOPIC_ARN)        = local.topic_arn
     (local.env_names.METRICS_NAMESPACE)        = local.metrics_namespace
     (local.env_names.CODE_VERSION)             = coalesce(var.code_version, local.lambda_zip_hash)
+    (local.env_names.MAINTENANCE_RETAIN_DAYS)  = tostring(var.maintenance_retain_days)
   }
   function_env = {
     for name, spec in local.functions : name => { for env in spec.env : env => lookup(local.env_values, env, "") }

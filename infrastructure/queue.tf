@@ -1,10 +1,10 @@
-# The event path: S3 object-created events under raw/ -> the landing queue (SQS) -> the landing
-# function, in batches, at most landing_max_concurrency invocations at once. A message whose
-# landing raised is reported back (ReportBatchItemFailures) and retried after the visibility
-# timeout; after landing_max_receive_count receives it moves to the landing dead-letter queue, from
-# which `aws sqs start-message-move-task` redrives it (docs/deploy.md). S3 sends to SQS directly:
-# one consumer, one prefix, and the notification carries the version id and sequencer that
-# deduplicate deliveries; EventBridge would add filtering and fan-out this path does not need.
+# The event path: S3 object-created and object-removed events under raw/ -> the landing queue
+# (SQS) -> the landing function, in batches, at most landing_max_concurrency invocations at once.
+# A message whose landing raised is reported back (ReportBatchItemFailures) and retried after the
+# visibility timeout; after landing_max_receive_count receives it moves to the landing dead-letter
+# queue, from which `aws sqs start-message-move-task` redrives it (docs/deploy.md). S3 sends to SQS
+# directly: one consumer, one prefix, and the notification carries the version id and sequencer
+# that deduplicate deliveries; EventBridge would add filtering and fan-out this path does not need.
 
 locals {
   landing_timeout = lookup(var.function_timeout_seconds, "landing", 60)

@@ -67,12 +67,15 @@ variable "function_memory_mb" {
     Memory per function in MB; functions not listed get 512. Measured at full Olist scale (1x): landing
     peaks at 304 MB for one file and runs single-threaded and CPU-bound (geolocation, 1M rows: 19 s on
     one x86 core), so 1769 MB, where Lambda gives one full vCPU, is its fastest size at about the same
-    GB-seconds; quality_checks reads every clean table (54 MB of Parquet, 361 MB peak) into memory.
+    GB-seconds; quality_checks reads every clean table (54 MB of Parquet, 361 MB peak) into memory;
+    maintenance rewrites a partition's small files at a time (compaction) and reads every
+    manifest of a table, so it gets the landing's size.
   EOT
   type        = map(number)
   default = {
     landing        = 1769
     quality_checks = 1024
+    maintenance    = 1769
   }
 
   validation {
@@ -82,12 +85,13 @@ variable "function_memory_mb" {
 }
 
 variable "function_timeout_seconds" {
-  description = "Timeout per function in seconds; functions not listed get 60. build_table waits for an Athena query; landing lands a batch of up to landing_batch_size files."
+  description = "Timeout per function in seconds; functions not listed get 60. build_table waits for an Athena query; landing lands a batch of up to landing_batch_size files; maintenance goes through every table of the lake (Lambda's maximum: a run cut short is finished by the next)."
   type        = map(number)
   default = {
     landing        = 600
     build_table    = 300
     quality_checks = 300
+    maintenance    = 900
   }
 
   validation {
@@ -155,6 +159,43 @@ variable "async_max_retries" {
   validation {
     condition     = var.async_max_retries >= 0 && var.async_max_retries <= 2
     error_message = "async_max_retries must be 0, 1 or 2."
+  }
+}
+
+variable "maintenance_schedule_expression" {
+  description = "When table maintenance runs: an EventBridge schedule expression, cron(...) in UTC or rate(...). Nightly at 04:30 UTC by default, like the local Dagster schedule."
+  type        = string
+  default     = "cron(30 4 * * ? *)"
+
+  validation {
+    condition     = can(regex("^(cron\\([^)]+\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\))$", var.maintenance_schedule_expression))
+    error_message = "maintenance_schedule_expression must be an EventBridge cron(...) or rate(N unit) expression."
+  }
+}
+
+variable "maintenance_retain_days" {
+  description = <<-EOT
+    Days of snapshots (time travel, rollback) and of unreferenced files the maintenance keeps
+    (OLIST_MAINTENANCE_RETAIN_DAYS). At least 1: a file younger than the retention may belong to a
+    landing's or a build's commit still in flight, which must not lose it.
+  EOT
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.maintenance_retain_days >= 1
+    error_message = "maintenance_retain_days must be at least 1: younger unreferenced files may belong to a commit in flight."
+  }
+}
+
+variable "maintenance_max_retries" {
+  description = "Retries of a failed scheduled maintenance run (0-2, Lambda's asynchronous retries); the next scheduled run redoes what a failed one left."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.maintenance_max_retries >= 0 && var.maintenance_max_retries <= 2
+    error_message = "maintenance_max_retries must be 0, 1 or 2."
   }
 }
 

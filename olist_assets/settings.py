@@ -39,6 +39,9 @@ FAILURE_TOPIC_ARN = "OLIST_FAILURE_TOPIC_ARN"
 # CloudWatch namespace of the custom metrics the functions publish as EMF log lines.
 METRICS_NAMESPACE = "OLIST_METRICS_NAMESPACE"
 CODE_VERSION = "OLIST_CODE_VERSION"
+# Table maintenance: snapshots (time travel, rollback) and unreferenced files are kept this many
+# days (a decimal number) before they are expired and deleted.
+MAINTENANCE_RETAIN_DAYS = "OLIST_MAINTENANCE_RETAIN_DAYS"
 
 # The dependency layer `make package` builds (infrastructure/build_lambda_layer.py): pyarrow,
 # numpy, pyiceberg[glue], tenacity and a pinned boto3. A function without it gets the runtime's.
@@ -94,6 +97,18 @@ LAMBDA_FUNCTIONS: dict[str, dict[str, object]] = {
             GLUE_DATABASE_BUSINESS,
             GLUE_DATABASE_QUARANTINE,
             ATHENA_WORKGROUP,
+        ],
+        "layers": [DEPENDENCIES_LAYER],
+    },
+    "maintenance": {
+        "handler": "lambda_adapters.handle_maintenance.lambda_handler",
+        "env": [
+            LAKE_URL,
+            CATALOG,
+            GLUE_DATABASE_CLEAN,
+            GLUE_DATABASE_BUSINESS,
+            GLUE_DATABASE_QUARANTINE,
+            MAINTENANCE_RETAIN_DAYS,
         ],
         "layers": [DEPENDENCIES_LAYER],
     },

@@ -214,9 +214,9 @@ run "landing_is_fed_by_a_queue_in_concurrent_batches_with_partial_failures" {
       length(aws_s3_bucket_notification.lake.lambda_function) == 0
       && one(aws_s3_bucket_notification.lake.queue).queue_arn == aws_sqs_queue.landing.arn
       && one(aws_s3_bucket_notification.lake.queue).filter_prefix == "raw/"
-      && one(aws_s3_bucket_notification.lake.queue).events == toset(["s3:ObjectCreated:*"])
+      && one(aws_s3_bucket_notification.lake.queue).events == toset(["s3:ObjectCreated:*", "s3:ObjectRemoved:*"])
     )
-    error_message = "Object-created events under raw/ go to the landing queue, not to the function."
+    error_message = "Object-created and object-removed events under raw/ go to the landing queue, not to the function."
   }
   assert {
     condition = (
@@ -328,6 +328,7 @@ run "policies_grant_each_role_only_its_prefixes_databases_and_records" {
       check_inputs   = ["refresh/state.json"]
       build_table    = ["business/*"]
       quality_checks = ["checks/*"]
+      maintenance    = []
       record_failure = ["failures/alarm/*", "failures/refresh/*"]
     })
     error_message = "Each role writes only its own records under runs/ (and the shared refresh state object)."
@@ -354,9 +355,10 @@ run "policies_grant_each_role_only_its_prefixes_databases_and_records" {
       check_inputs   = []
       build_table    = ["olist_lakehouse_business"]
       quality_checks = []
+      maintenance    = ["olist_lakehouse_business", "olist_lakehouse_clean", "olist_lakehouse_quarantine"]
       record_failure = []
     })
-    error_message = "Only the landing commits clean and quarantine tables, only build_table commits business tables."
+    error_message = "Only the landing commits clean and quarantine tables, only build_table commits business tables, and maintenance commits compactions and expiries of all three."
   }
   assert {
     condition = alltrue([
@@ -394,6 +396,80 @@ run "policies_grant_each_role_only_its_prefixes_databases_and_records" {
     ]))
     error_message = "The state machine's policy may not use a wildcard action."
   }
+}
+
+run "maintenance_runs_on_its_schedule_with_access_to_the_tables_and_staging_only" {
+  variables {
+    maintenance_schedule_expression = "cron(0 3 ? * SUN *)"
+    maintenance_retain_days         = 14
+  }
+  assert {
+    condition = (
+      aws_cloudwatch_event_rule.maintenance.schedule_expression == "cron(0 3 ? * SUN *)"
+      && aws_cloudwatch_event_target.maintenance.rule == aws_cloudwatch_event_rule.maintenance.name
+      && aws_cloudwatch_event_target.maintenance.arn == aws_lambda_function.this["maintenance"].arn
+    )
+    error_message = "The maintenance rule runs on maintenance_schedule_expression and targets the maintenance function."
+  }
+  assert {
+    condition = (
+      aws_lambda_permission.maintenance_schedule.principal == "events.amazonaws.com"
+      && aws_lambda_permission.maintenance_schedule.action == "lambda:InvokeFunction"
+      && aws_lambda_permission.maintenance_schedule.source_arn == "arn:aws:events:us-east-1:123456789012:rule/olist-lakehouse-table-maintenance"
+    )
+    error_message = "Only this deployment's maintenance rule may invoke the maintenance function."
+  }
+  assert {
+    condition = (
+      one(aws_lambda_function.this["maintenance"].environment).variables["OLIST_MAINTENANCE_RETAIN_DAYS"] == "14"
+      && aws_lambda_function.this["maintenance"].handler == "lambda_adapters.handle_maintenance.lambda_handler"
+      && aws_lambda_function.this["maintenance"].timeout == 900
+      && aws_lambda_function.this["maintenance"].memory_size == 1769
+      && aws_lambda_function_event_invoke_config.maintenance.maximum_retry_attempts == 1
+    )
+    error_message = "The maintenance function gets the retention, Lambda's longest timeout and the landing's memory, and a bounded retry."
+  }
+  assert {
+    condition = jsonencode(sort(distinct(flatten([
+      for statement in jsondecode(aws_iam_role_policy.function["maintenance"].policy).Statement : [
+        for resource in flatten([statement.Resource]) :
+        trimprefix(resource, "arn:aws:s3:::olist-lakehouse-lake-123456789012/")
+        if anytrue([for action in flatten([statement.Action]) : contains(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], action)])
+      ]
+    ])))) == jsonencode(["business/*", "clean/*", "quarantine/*", "staging/*"])
+    error_message = "Maintenance reads, writes and deletes objects only under the table locations and staging/."
+  }
+  assert {
+    condition = alltrue([
+      for statement in jsondecode(aws_iam_role_policy.function["maintenance"].policy).Statement :
+      !contains(flatten([statement.Resource]), "arn:aws:s3:::olist-lakehouse-lake-123456789012/staging/*")
+      || flatten([statement.Action]) == ["s3:DeleteObject"]
+    ])
+    error_message = "Maintenance only deletes staged batches: it never reads nor writes them."
+  }
+  assert {
+    condition = toset(flatten([
+      for statement in jsondecode(aws_iam_role_policy.function["maintenance"].policy).Statement :
+      flatten([statement.Action]) if startswith(flatten([statement.Action])[0], "glue:")
+    ])) == toset(["glue:GetDatabase", "glue:GetTable", "glue:UpdateTable"])
+    error_message = "Maintenance reads and updates Glue tables; it creates and deletes none."
+  }
+  assert {
+    condition = !anytrue([
+      for statement in jsondecode(aws_iam_role_policy.state_machine.policy).Statement :
+      contains(flatten([statement.Resource]), local.function_arns["maintenance"])
+    ])
+    error_message = "The business refresh may not invoke the maintenance function: only its schedule does."
+  }
+}
+
+run "a_maintenance_retention_under_a_day_or_a_malformed_schedule_is_refused" {
+  command = plan
+  variables {
+    maintenance_retain_days         = 0
+    maintenance_schedule_expression = "every night at 4"
+  }
+  expect_failures = [var.maintenance_retain_days, var.maintenance_schedule_expression]
 }
 
 run "failure_topic_is_encrypted_and_every_alarm_notifies_through_record_failure" {

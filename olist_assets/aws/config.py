@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from datetime import timedelta
 
 from olist_assets.settings import LAMBDA_FUNCTIONS
 
@@ -26,3 +28,15 @@ def positive_seconds(env: Mapping[str, str], name: str) -> int:
     if not text.isdigit():
         raise ConfigurationError(f"{name} must be a whole number of seconds, got {text!r}")
     return int(text)
+
+
+def retention_days(env: Mapping[str, str], name: str) -> timedelta:
+    """A retention from a variable holding a number of days, zero or more (e.g. "7" or "0.5")."""
+    text = env[name]
+    try:
+        days = float(text)
+    except ValueError:
+        days = math.nan
+    if not math.isfinite(days) or days < 0:
+        raise ConfigurationError(f"{name} must be a number of days, zero or more, got {text!r}")
+    return timedelta(days=days)

@@ -9,6 +9,9 @@ S3 delivers each event at least once and in no particular order. What tells two 
   event older than one already landed, so stale.
 Never the ETag: it is the content's hash, so uploading A, then B, then A again gives the third
 upload the first one's ETag, and it must land (the table ends as A).
+A removal is screened for re-delivery only (and, unversioned, for a later event already handled):
+what it does is decided against the key as it is when it is handled (`aws/landing.py`), so an
+event overtaken by a re-upload does no harm.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlparse
 
-from olist_assets.aws.events import ObjectCreated
+from olist_assets.aws.events import ObjectEvent
 from olist_assets.core import lake, runs
 from olist_assets.core.contracts import UnknownFileError, contract_for_file
 from olist_assets.stores.s3 import S3Store
@@ -41,7 +44,7 @@ class Screening:
     first: dict[str, Any] | None = None
 
 
-def raw_key_of(store: S3Store, event: ObjectCreated) -> str | None:
+def raw_key_of(store: S3Store, event: ObjectEvent) -> str | None:
     """The event's key relative to the lake root when it is under the lake's raw/ zone, else None."""
     location = urlparse(store.url)
     prefix = location.path.lstrip("/")
@@ -51,17 +54,20 @@ def raw_key_of(store: S3Store, event: ObjectCreated) -> str | None:
     return key if key.startswith(f"{lake.RAW}/") else None
 
 
-def screen_delivery(store: S3Store, raw_key: str, event: ObjectCreated) -> Screening:
+def screen_delivery(store: S3Store, raw_key: str, event: ObjectEvent) -> Screening:
     """NEW when the delivery must be landed, else why not (DUPLICATE or STALE, with the reason)."""
     if event.version_id:
         return _screen_version(store, raw_key, event)
     return _screen_sequence(store, raw_key, event)
 
 
-def _screen_version(store: S3Store, raw_key: str, event: ObjectCreated) -> Screening:
+def _screen_version(store: S3Store, raw_key: str, event: ObjectEvent) -> Screening:
     first = runs.read_record(store, runs.landing_record_key(raw_key, event.version_token))
     if first is not None:
-        return Screening(Delivery.DUPLICATE, f"version {event.version_id} already landed", first)
+        done = "removal already handled" if event.removed else "already landed"
+        return Screening(Delivery.DUPLICATE, f"version {event.version_id} {done}", first)
+    if event.removed:
+        return Screening(Delivery.NEW)
     current = _current_version(store, event)
     if current is None:
         return Screening(Delivery.STALE, "the object was deleted after this event")
@@ -70,7 +76,7 @@ def _screen_version(store: S3Store, raw_key: str, event: ObjectCreated) -> Scree
     return Screening(Delivery.NEW)
 
 
-def _screen_sequence(store: S3Store, raw_key: str, event: ObjectCreated) -> Screening:
+def _screen_sequence(store: S3Store, raw_key: str, event: ObjectEvent) -> Screening:
     landed = landed_sequencers(store, raw_key)
     latest = max(landed, default="")
     if event.ordering in landed:
@@ -78,7 +84,7 @@ def _screen_sequence(store: S3Store, raw_key: str, event: ObjectCreated) -> Scre
         return Screening(Delivery.DUPLICATE, f"sequencer {event.sequencer} already landed", first)
     if latest > event.ordering:
         return Screening(
-            Delivery.STALE, f"a later upload (sequencer {latest.lstrip('0')}) was already landed"
+            Delivery.STALE, f"a later event (sequencer {latest.lstrip('0')}) was already handled"
         )
     return Screening(Delivery.NEW)
 
@@ -90,7 +96,7 @@ def landed_sequencers(store: S3Store, raw_key: str) -> set[str]:
     return {name[2:-5] for name in names if name.startswith("s-") and name.endswith(".json")}
 
 
-def _current_version(store: S3Store, event: ObjectCreated) -> str | None:
+def _current_version(store: S3Store, event: ObjectEvent) -> str | None:
     """The key's current version id, or None when the key no longer exists."""
     client = store.client
     try:
@@ -105,7 +111,7 @@ def _current_version(store: S3Store, event: ObjectCreated) -> str | None:
 def screened_record(
     store: S3Store,
     raw_key: str,
-    event: ObjectCreated,
+    event: ObjectEvent,
     screening: Screening,
     *,
     code_version: str,
@@ -130,6 +136,7 @@ def screened_record(
         "etag": event.etag,
         "version_id": event.version_id,
         "sequencer": event.sequencer,
+        "event": event_kind(event),
         "code_version": code_version,
         "started_at": now.isoformat(),
         "status": runs.LandingStatus.SUPERSEDED,
@@ -137,6 +144,11 @@ def screened_record(
     }
     runs.write_record(store, record_key, runs.LandingRun(**record).to_json())
     return {**record, "run_record": record_key}
+
+
+def event_kind(event: ObjectEvent) -> str:
+    """What a run record calls the event it records: "created" or "removed"."""
+    return "removed" if event.removed else "created"
 
 
 def _table(raw_key: str) -> str | None:

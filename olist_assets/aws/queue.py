@@ -1,16 +1,17 @@
 """The landing function's intake: SQS batches of S3 notifications, one outcome per delivery.
 
-The lake bucket sends its object-created events under raw/ to an SQS queue; Lambda polls it and
-invokes the landing function with up to a batch of messages, each one S3 notification. A message
-whose landing raised (a transient failure: throttling, a conflict that outlasted its retries, a
-timeout) is reported in `batchItemFailures`, so only it returns to the queue, to be retried and,
-after the queue's maxReceiveCount, moved to the dead-letter queue. A file that can never be landed
-as it is (not an Olist file, unreadable, the wrong header) is recorded as rejected by the landing
-and its message is consumed: retrying could not change the outcome. S3's test message, sent when
-the notification is configured, is consumed without a landing.
+The lake bucket sends its object-created and object-removed events under raw/ to an SQS queue;
+Lambda polls it and invokes the landing function with up to a batch of messages, each one S3
+notification. A message whose landing raised (a transient failure: throttling, a conflict that
+outlasted its retries, a timeout) is reported in `batchItemFailures`, so only it returns to the
+queue, to be retried and, after the queue's maxReceiveCount, moved to the dead-letter queue. A file
+that can never be landed as it is (not an Olist file, unreadable, the wrong header) is recorded as
+rejected by the landing and its message is consumed: retrying could not change the outcome. S3's
+test message, sent when the notification is configured, is consumed without a landing.
 
 Per delivery, in order: screen it (re-deliveries and stale events are recorded, not landed), land
-it, ask for a business refresh (debounced: a burst gets one), publish the batch's quarantine rate.
+it (or, for a removal, remove its batch), ask for a business refresh (debounced: a burst gets one),
+publish the batch's quarantine rate.
 """
 
 from __future__ import annotations
@@ -23,14 +24,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from olist_assets.aws import deliveries, metrics, refresh
-from olist_assets.aws.events import EventFormatError, ObjectCreated, object_events
+from olist_assets.aws.events import EventFormatError, ObjectEvent, object_events
 from olist_assets.aws.landing import Landing, land_object
 from olist_assets.core.runs import LandingStatus
 
 log = logging.getLogger("olist.landing")
-# Landing statuses after which the table holds the delivery's content. "unchanged" asks for a
-# refresh too: an earlier attempt may have changed the table and failed before asking.
-LANDED = frozenset({LandingStatus.CLEANED, LandingStatus.UNCHANGED})
+# Landing statuses after which the table holds the delivery's content (or, for a removal, no longer
+# holds the batch). "unchanged" asks for a refresh too: an earlier attempt may have changed the
+# table and failed before asking.
+LANDED = frozenset({LandingStatus.CLEANED, LandingStatus.UNCHANGED, LandingStatus.REMOVED})
 
 
 @dataclass
@@ -81,7 +83,9 @@ def _message_landed(intake: Intake, message: QueuedMessage) -> bool:
         created = object_events(body)
     except (ValueError, AttributeError, EventFormatError) as error:
         fields["reason"] = str(error)
-        log.error("message is not an S3 object-created event", extra={"fields": fields})
+        log.error(
+            "message is not an S3 object-created or object-removed event", extra={"fields": fields}
+        )
         return False
     try:
         for obj in created:
@@ -93,7 +97,7 @@ def _message_landed(intake: Intake, message: QueuedMessage) -> bool:
     return True
 
 
-def land_delivery(intake: Intake, created: ObjectCreated) -> dict[str, Any]:
+def land_delivery(intake: Intake, created: ObjectEvent) -> dict[str, Any]:
     """Screen, land, request the refresh and publish the quarantine rate of one delivery."""
     store = intake.landing.store
     raw_key = deliveries.raw_key_of(store, created)

@@ -34,6 +34,7 @@ class LandingStatus(StrEnum):
     UNCHANGED = "unchanged"  # the table held this content already: no snapshot
     DUPLICATE = "duplicate"  # a re-delivery of an event already landed (repeats the first run)
     SUPERSEDED = "superseded"  # a newer upload replaced it, or it was deleted, before it landed
+    REMOVED = "removed"  # its raw object was deleted: the batch left the table (a new snapshot)
     IGNORED = "ignored"  # not a file of the lake (folder marker, hidden path), with the reason
     REJECTED = "rejected"  # refused as a whole (bad name or content), with the reason
 
@@ -48,6 +49,7 @@ class LandingRun:
 
     key: str
     status: LandingStatus
+    event: str = "created"  # or "removed": the S3 event the record answers
     bucket: str = ""
     raw_key: str | None = None
     table: str | None = None

@@ -62,7 +62,8 @@ def new_records(store: Store, cursor: Mapping[str, Any]) -> tuple[dict[str, Any]
 def record_events(
     run: runs.LandingRun, record_uri: str
 ) -> list[dg.AssetMaterialization | dg.AssetObservation]:
-    """A cleaned file: raw/<table> and clean/<table> materializations; any other outcome: an observation."""
+    """A cleaned file: raw/<table> and clean/<table> materializations; a removed batch: a
+    clean/<table> materialization; any other outcome: an observation."""
     if not run.table:
         return []
     common = {
@@ -74,6 +75,8 @@ def record_events(
         "run_record": dg.MetadataValue.path(record_uri),
         "runtime": RUNTIME,
     }
+    if run.status is LandingStatus.REMOVED:
+        return [_removal_event(run, common)]
     if run.status is not LandingStatus.CLEANED:
         return [
             dg.AssetObservation(
@@ -106,6 +109,22 @@ def record_events(
             },
         ),
     ]
+
+
+def _removal_event(run: runs.LandingRun, common: dict[str, Any]) -> dg.AssetMaterialization:
+    """The clean table's new snapshot without the batch of a deleted raw object."""
+    return dg.AssetMaterialization(
+        asset_key=clean_key(run.table),
+        description=f"batch removed in production: {run.key} was deleted",
+        metadata={
+            **common,
+            "status": str(run.status),
+            "dagster/row_count": run.table_rows or 0,
+            "snapshot_id": str(run.snapshot_id or ""),
+            "concurrent_commits_retried": run.commit_conflicts or 0,
+            "outputs": dg.MetadataValue.json(list(run.outputs)),
+        },
+    )
 
 
 def build_events(run: runs.BuildRun, record_uri: str) -> list[dg.AssetMaterialization]:

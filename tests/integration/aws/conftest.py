@@ -107,6 +107,21 @@ class Lake:
         }
         return render_event(template, **(values | override))
 
+    def delete(self, key: str, template: str = "s3_object_removed.json") -> dict:
+        """Delete the object at `key` and return the event S3 sends for it: a delete marker's in a
+        versioned bucket, a plain deletion's otherwise."""
+        version_id = self.s3.delete_object(Bucket=self.bucket, Key=key).get("VersionId")
+        versioned = version_id is not None
+        return render_event(
+            template,
+            bucket=self.bucket,
+            key=encode_key(template, key),
+            version_id=version_id,
+            sequencer=f"{next(_SEQUENCE):018X}",
+            event_name="ObjectRemoved:DeleteMarkerCreated" if versioned else "ObjectRemoved:Delete",
+            deletion_type="Delete Marker Created" if versioned else "Permanently Deleted",
+        )
+
     def sqs_batch(self, *events: dict) -> dict:
         """The SQS batch Lambda receives from the landing queue: one S3 notification per message."""
         return {

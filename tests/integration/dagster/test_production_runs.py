@@ -12,7 +12,7 @@ import boto3
 import dagster as dg
 import pytest
 
-from olist_assets.aws.events import ObjectCreated
+from olist_assets.aws.events import ObjectEvent
 from olist_assets.aws.landing import Landing, land_object
 from olist_assets.core import runs
 from olist_assets.core.business.engine import BuildResult
@@ -44,9 +44,16 @@ class Production:
         s3 = self.landing.store.client
         put = s3.put_object(Bucket=BUCKET, Key=key, Body=body.encode())
         sequencer = f"{next(SEQUENCERS):018X}"
-        event = ObjectCreated(
+        event = ObjectEvent(
             BUCKET, key, put["ETag"].strip('"'), put.get("VersionId"), sequencer, len(body), None
         )
+        return land_object(self.landing, event)
+
+    def delete(self, key: str) -> dict:
+        """Delete an object and run the landing Lambda's core on its removal event."""
+        self.landing.store.client.delete_object(Bucket=BUCKET, Key=key)
+        sequencer = f"{next(SEQUENCERS):018X}"
+        event = ObjectEvent(BUCKET, key, "", None, sequencer, None, None, removed=True)
         return land_object(self.landing, event)
 
     def evaluate(self) -> list[dg.AssetMaterialization | dg.AssetObservation]:
@@ -168,6 +175,28 @@ def test_a_rejected_file_is_an_observation_with_its_reason(production: Productio
     assert event.asset_key == dg.AssetKey(["clean", "sellers"])
     assert _value(event, "status") == "rejected"
     assert _value(event, "reason") == record["reason"]
+
+
+def test_a_removed_batch_is_reported_as_a_clean_materialization(
+    production: Production, olist_csv: Callable[..., str]
+) -> None:
+    base, drop = (
+        "raw/sellers/olist_sellers_dataset.csv",
+        "raw/sellers/olist_sellers_dataset_2018-09.csv",
+    )
+    production.upload(base, olist_csv("sellers", SELLER))
+    production.upload(drop, olist_csv("sellers", SELLER_2))
+    production.evaluate()
+
+    record = production.delete(drop)
+    (event,) = production.evaluate()
+
+    assert record["status"] == "removed"
+    assert isinstance(event, dg.AssetMaterialization)
+    assert event.asset_key == dg.AssetKey(["clean", "sellers"])
+    assert _value(event, "dagster/row_count") == 1
+    assert _value(event, "snapshot_id") == str(record["snapshot_id"])
+    assert _value(event, "source_key") == f"s3://{BUCKET}/{drop}"
 
 
 def test_an_unknown_file_produces_no_event(production: Production) -> None:
