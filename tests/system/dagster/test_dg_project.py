@@ -56,6 +56,7 @@ def test_dg_list_defs_lists_every_asset_with_owners_and_tags(tmp_path: Path) -> 
         "full_refresh",
         "business_refresh",
         "landing_refresh",
+        "table_maintenance",
     }
 
 
