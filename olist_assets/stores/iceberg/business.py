@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pyiceberg.exceptions import CommitFailedException
 from pyiceberg.table import Table
 
 from olist_assets.core.business.docs import table_doc
-from olist_assets.core.tables import BUSINESS, optimistic_commits
+from olist_assets.core.tables import BUSINESS, ConcurrentCommitError, optimistic_commits
 from olist_assets.stores.iceberg.commits import commit_files
 from olist_assets.stores.iceberg.datafiles import current_files
 from olist_assets.stores.iceberg.tables import IcebergTables
@@ -97,7 +98,15 @@ def _file_schema(tables: IcebergTables, path: str) -> pa.Schema:
 
 def _evolve(table: Table, schema: pa.Schema, docs: Mapping[str, str]) -> None:
     """Bring the table's columns to the build's (add new ones, drop the SQL's removed ones) and
-    their comments to the documented meanings."""
+    their comments to the documented meanings. Raises ConcurrentCommitError when another writer
+    changed the table first (two builds at once), so the publish reloads and tries again."""
+    try:
+        _update_schema(table, schema, docs)
+    except CommitFailedException as error:
+        raise ConcurrentCommitError(f"business.{table.name()[-1]}: {error}") from error
+
+
+def _update_schema(table: Table, schema: pa.Schema, docs: Mapping[str, str]) -> None:
     current = table.schema()
     wanted = {field.name for field in schema}
     same_columns = [(f.name, f.type) for f in current.as_arrow()] == [
