@@ -12,7 +12,7 @@ DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # dg runs in the project's own environment; naming it keeps dg from warning that none is active
 DG := VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg
 
-.PHONY: env run test lint dev check-defs screenshots package docs infra-generate infra-check deploy-local burst destroy bench clean-data
+.PHONY: env run test rehearse lint dev check-defs screenshots package docs infra-generate infra-check deploy-local burst destroy bench clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -35,7 +35,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not rehearsal"
+
+rehearse: $(STAMP)  ## the long rehearsals (concurrent landings on a Glue catalog served by moto)
+	$(BIN)/pytest -m rehearsal
 
 dev: $(STAMP)  ## the Dagster UI and daemon on http://127.0.0.1:3000 ([tool.dg] in pyproject.toml)
 	@mkdir -p $(DAGSTER_HOME) $(LANDING)

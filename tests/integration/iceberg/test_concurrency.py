@@ -104,6 +104,7 @@ def test_concurrent_landings_on_the_sql_catalog_lose_no_batch(tmp_path, olist_cs
 
 
 @pytest.mark.integration
+@pytest.mark.rehearsal  # 3 to 6 minutes: every Glue and S3 call goes through a moto server
 def test_concurrent_landings_on_the_glue_catalog_lose_no_batch(moto_server, olist_csv, capsys):
     s3 = boto3.client("s3")
     glue = boto3.client("glue")
