@@ -37,7 +37,7 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest -m "not rehearsal"
 
-rehearse: $(STAMP)  ## the long rehearsals (concurrent landings on a Glue catalog served by moto)
+rehearse: $(STAMP)  ## the long rehearsals: Glue concurrency, the bad-input corpus and a burst through the Lambdas on moto, the pipeline on moto S3
 	$(BIN)/pytest -m rehearsal
 
 dev: $(STAMP)  ## the Dagster UI and daemon on http://127.0.0.1:3000 ([tool.dg] in pyproject.toml)

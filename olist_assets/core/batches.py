@@ -32,6 +32,7 @@ from olist_assets.core.contracts import (
 )
 
 IGNORED_FOLDERS = frozenset({"__MACOSX"})
+SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini"})  # Windows folder metadata, any case
 DATE_PATTERN = "YYYY-MM[-DD]"
 
 
@@ -110,8 +111,8 @@ def resolve_key(key: str) -> Resolution:
     """What one key (relative to landing or raw/, taken literally) is: a batch, ignored or rejected.
 
     Ignored, with a note: folder markers (keys ending in `/`), hidden files and folders (a path
-    segment starting with a dot), macOS archive metadata (`__MACOSX`). Rejected, naming the expected
-    file names: a key with an empty, `.` or `..` segment, and any file name that is not `<stem>.csv`,
+    segment starting with a dot), macOS archive metadata (`__MACOSX`) and Windows folder metadata
+    (`Thumbs.db`, `desktop.ini`). Rejected, naming the expected file names: a key with an empty, `.` or `..` segment, and any file name that is not `<stem>.csv`,
     `<stem>_<ISO date>.csv` or `<stem>-<ISO date>.csv` of a table (letter case included).
     """
     if key.endswith("/"):
@@ -129,6 +130,8 @@ def resolve_key(key: str) -> Resolution:
         return Resolution(key, Verdict.IGNORED, f"hidden ({hidden!r} starts with a dot)")
     if IGNORED_FOLDERS.intersection(parts[:-1]):
         return Resolution(key, Verdict.IGNORED, "macOS archive metadata (a __MACOSX folder)")
+    if parts[-1].lower() in SYSTEM_FILES:
+        return Resolution(key, Verdict.IGNORED, f"Windows folder metadata ({parts[-1]!r})")
     folder, file_name = posixpath.split(batch_key)
     for contract in CONTRACTS.values():
         date = contract.file_date(file_name)

@@ -20,7 +20,8 @@ from tests.corpus.cases import CASES, CorpusCase, Outcome, assert_case, batch_ke
 from tests.integration.aws.conftest import deploy, lambda_context
 from tests.support.moto import running_moto
 
-pytestmark = pytest.mark.integration
+# one to two minutes (an Iceberg commit per landed object on moto): `make rehearse`
+pytestmark = [pytest.mark.integration, pytest.mark.rehearsal]
 RECORDS_PER_EVENT = 10
 
 

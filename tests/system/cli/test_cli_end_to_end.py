@@ -155,6 +155,7 @@ def test_an_unreadable_raw_file_is_refused_naming_its_line_and_column_and_the_ta
     assert "warn clean/sellers rejected_files: 1 raw file refused" in verbose_out
 
 
+@pytest.mark.rehearsal  # about a minute: the whole pipeline against moto S3 and Glue
 def test_run_with_the_lake_on_s3_matches_the_local_lake(
     landing: Path, tmp_path: Path, moto_server: str, capsys
 ) -> None:

@@ -65,9 +65,12 @@ def test_a_table_file_resolves_to_its_batch_keyed_by_the_nfc_relative_path(
         (f"__MACOSX/{ORDERS}", "__MACOSX"),
         (f"__MACOSX/2018-09/._{ORDERS}", "hidden ('._"),
         (f"drops/__MACOSX/{ORDERS}", "__MACOSX"),
+        ("2018-09/Thumbs.db", "Windows folder metadata ('Thumbs.db')"),
+        ("desktop.ini", "Windows folder metadata"),
+        ("DESKTOP.INI", "Windows folder metadata"),
     ],
 )
-def test_folder_markers_hidden_paths_and_macos_metadata_are_ignored_with_a_note(key, note) -> None:
+def test_folder_markers_hidden_paths_and_os_metadata_are_ignored_with_a_note(key, note) -> None:
     resolution = resolve_key(key)
 
     assert resolution.verdict is Verdict.IGNORED
