@@ -151,6 +151,15 @@ def build_events(run: runs.BuildRun, record_uri: str) -> list[dg.AssetMaterializ
     ]
 
 
+def _events(
+    key: str, document: dict, uri: str
+) -> list[dg.AssetMaterialization | dg.AssetObservation]:
+    """The asset events of one run record, by its kind (business build or landing)."""
+    if key.startswith(f"{runs.BUSINESS}/"):
+        return build_events(runs.BuildRun.from_json(document), uri)
+    return record_events(runs.LandingRun.from_json(document), uri)
+
+
 def _reason(run: runs.LandingRun) -> str:
     return run.reason or (str(run.first_status) if run.first_status else "")
 
@@ -176,15 +185,11 @@ def build_production_runs_sensor(enabled: bool) -> dg.SensorDefinition:
         cursor, fresh = new_records(store, json.loads(context.cursor) if context.cursor else {})
         events = []
         for info in fresh:
-            document, uri = json.loads(store.read_bytes(info.key)), store.uri(info.key)
-            if info.key.startswith(f"{runs.BUSINESS}/"):
-                build = runs.BuildRun.from_json(document)
-                context.log.info(f"{uri}: built {build.table}")
-                events.extend(build_events(build, uri))
-            else:
-                landing = runs.LandingRun.from_json(document)
-                context.log.info(f"{uri}: {landing.status} {landing.table}")
-                events.extend(record_events(landing, uri))
+            uri = store.uri(info.key)
+            try:
+                events.extend(_events(info.key, json.loads(store.read_bytes(info.key)), uri))
+            except (ValueError, TypeError) as error:  # a record this version cannot read
+                context.log.warning(f"{uri}: skipped, not a run record this version reads: {error}")
         encoded = json.dumps(cursor, sort_keys=True, separators=(",", ":"))
         if not events:
             return dg.SensorResult(skip_reason=f"no new run records in {store.url}", cursor=encoded)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -204,6 +205,20 @@ def test_an_unknown_file_produces_no_event(production: Production) -> None:
 
     assert record["status"] == "rejected"
     assert production.evaluate() == []
+
+
+def test_a_record_this_version_cannot_read_is_skipped_and_the_others_still_reported(
+    production: Production, olist_csv
+) -> None:
+    newer = {"key": "raw/x.csv", "status": "archived", "table": "sellers"}
+    production.landing.store.write_bytes(
+        "runs/landing/raw/x.csv/v9.json", json.dumps(newer).encode()
+    )
+    production.upload("raw/sellers/olist_sellers_dataset.csv", olist_csv("sellers", SELLER))
+
+    events = _by_key(production.evaluate())
+
+    assert set(events) == {"AssetMaterialization:raw/sellers", "AssetMaterialization:clean/sellers"}
 
 
 def test_the_cursor_forgets_records_older_than_the_lookback(production: Production, olist_csv):
