@@ -13,6 +13,7 @@ How records are classified (one rule for every runtime):
 - a record whose quoting is malformed or whose field count is wrong is quarantined;
 - a value longer than MAX_FIELD_BYTES quarantines its record; anything shorter is accepted;
 - an unterminated quote quarantines its record, which runs to the end of the file;
+- a record holding a NUL byte is quarantined (text never holds one);
 - a record holding bytes that are not UTF-8 is quarantined with its bytes shown escaped, unless the
   file is not UTF-8 at all (a UTF-16 byte order mark, NUL bytes near the start, or more than
   MAX_UNDECODABLE_SHARE of its records undecodable): then the file is refused;
@@ -395,6 +396,7 @@ class _BlockReader:
     def prepare(self) -> _BlockReader:
         self.blank = self._classify_lines()
         self._check_utf8()
+        self._check_nul()
         self.strings = self._arrow_strings() if self.reader.parse else None
         return self
 
@@ -495,6 +497,16 @@ class _BlockReader:
                 self.reader.undecodable += 1
                 if self.reader.first_undecodable is None:
                     self.reader.first_undecodable = (int(self.lines[i]), raw)
+
+    def _check_nul(self) -> None:
+        """Quarantine each record holding a NUL byte: text never holds one (a corrupted copy does;
+        NUL bytes near the start of a file refuse it as not UTF-8: `_check_encoding`)."""
+        if not self.count or b"\x00" not in self.data[int(self.starts[0]) : int(self.stops[-1])]:
+            return
+        for i in np.flatnonzero(self.good):
+            at = self.data[self.starts[i] : self.ends[i]].find(b"\x00")
+            if at >= 0:
+                self.reject(i, f"a NUL byte (\\x00) at byte {at + 1}: not text")
 
     def _typed(self) -> tuple[pa.Table, np.ndarray]:
         """Type the parsed records, quarantine what does not fit."""

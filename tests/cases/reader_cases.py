@@ -20,6 +20,7 @@ SELLERS_HEADER = '"seller_id","seller_zip_code_prefix","seller_city","seller_sta
 TRANSLATION_HEADER = "product_category_name,product_category_name_english"
 REVIEWS_HEADER = ",".join(f'"{name}"' for name in CONTRACTS["order_reviews"].source_columns)
 LIMIT_BYTES = 10 * 2**20
+PREFIX_BYTES = len(f'"{SELLER_A}","13023",camp')
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,20 @@ CASES: tuple[ReaderCase, ...] = (
                     62, "not valid UTF-8: bytes \\xe3 at byte 45", raw_contains="s\\xe3o paulo"
                 ),
             ),
+        ),
+    ),
+    ReaderCase(
+        "nul-byte-past-the-start-quarantines-its-record",
+        "a record holding a NUL byte (past the first 4 KiB, so not a binary file) is quarantined",
+        "sellers",
+        lines(SELLERS_HEADER, *_sellers(80))
+        + f'"{SELLER_A}","13023",camp'.encode()
+        + b"\x00inas,SP\n"
+        + lines(*[seller(f"{n:032x}") for n in range(100, 110)]),
+        Staged(
+            read=91,
+            clean=90,
+            quarantined=(Quarantined(82, f"a NUL byte (\\x00) at byte {PREFIX_BYTES + 1}"),),
         ),
     ),
     ReaderCase(

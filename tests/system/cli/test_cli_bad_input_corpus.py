@@ -140,7 +140,7 @@ def test_the_corpus_run_fails_on_its_blocking_checks_in_plain_lines(corpus_run: 
         assert noise not in corpus_run.out + corpus_run.err
     assert corpus_run.err == ""
     assert "Result:    FAILED" in corpus_run.out
-    assert "FAIL clean/sellers quarantine_rate: " in corpus_run.out
+    assert "FAIL clean/orders quarantine_rate: " in corpus_run.out
 
 
 def test_the_summary_accounts_for_every_file_and_every_record(corpus_run: Run) -> None:
