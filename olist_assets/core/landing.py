@@ -10,7 +10,7 @@ overwrites an accepted copy. Which keys are batches, and which batch keeps a con
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from olist_assets.core import lake
 from olist_assets.core.batches import Arrival, Resolution, Verdict, admit, resolve_key
@@ -20,6 +20,11 @@ from olist_assets.core.landing_record import LandedVersion, LandingRecord
 from olist_assets.core.ledger import Rejection
 from olist_assets.core.parsing import SourceFileError, check_source
 from olist_assets.core.storage import ObjectInfo, OutsideStoreError, Store
+
+LINKED_FOLDER = (
+    "a linked folder (symbolic link), not followed: the landing reads only what is inside the "
+    "landing folder; copy its files in"
+)
 
 
 @dataclass(frozen=True)
@@ -93,8 +98,13 @@ def raw_zone(store: Store) -> Survey:
 
 
 def plan_landing(source: Store, target: Store) -> Survey:
-    """What a landing pass takes from `source` into `target`'s raw zone, whose batches keep their places."""
-    return survey(source.list(""), existing=raw_zone(target).admitted)
+    """What a landing pass takes from `source` into `target`'s raw zone, whose batches keep their
+    places. A linked folder in `source` is not followed: it is ignored with a note saying so."""
+    plan = survey(source.list(""), existing=raw_zone(target).admitted)
+    links = tuple(
+        Resolution(key, Verdict.IGNORED, LINKED_FOLDER) for key in source.linked_folders("")
+    )
+    return replace(plan, ignored=plan.ignored + links)
 
 
 def land_table(

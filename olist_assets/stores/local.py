@@ -71,19 +71,33 @@ class LocalStore:
 
     def list(self, prefix: str) -> list[ObjectInfo]:
         """Files under a key prefix, sorted, as S3 lists them (hidden files included); the store's
-        own temporary files and linked folders are not listed."""
-        folder = self._path(prefix[: prefix.rfind("/") + 1])
-        if not folder.is_dir():
-            return []
+        own temporary files and linked folders (`linked_folders`) are not listed."""
         found = []
-        for parent, folders, files in os.walk(folder):
-            folders[:] = [name for name in folders if not Path(parent, name).is_symlink()]
-            for name in files:
-                path = Path(parent, name)
-                key = path.relative_to(self.root).as_posix()
-                if key.startswith(prefix) and not name.startswith(TEMP_PREFIX) and path.is_file():
-                    found.append(self._info(path, key))
+        for path in self._walk(prefix)[0]:
+            key = path.relative_to(self.root).as_posix()
+            if key.startswith(prefix) and not path.name.startswith(TEMP_PREFIX) and path.is_file():
+                found.append(self._info(path, key))
         return sorted(found, key=lambda info: info.key)
+
+    def linked_folders(self, prefix: str) -> list[str]:
+        """The keys (ending in '/') of the symbolic links to folders under a prefix: never
+        followed, so that nothing outside the root is listed; callers report them."""
+        return sorted(key for key in self._walk(prefix)[1] if key.startswith(prefix))
+
+    def _walk(self, prefix: str) -> tuple[list[Path], list[str]]:
+        """The files in the prefix's folder and below, without entering linked folders, and the
+        keys of those linked folders."""
+        folder = self._path(prefix[: prefix.rfind("/") + 1])
+        files: list[Path] = []
+        links: list[str] = []
+        if not folder.is_dir():
+            return files, links
+        for parent, folders, names in os.walk(folder):
+            linked = [name for name in folders if Path(parent, name).is_symlink()]
+            links += [f"{Path(parent, n).relative_to(self.root).as_posix()}/" for n in linked]
+            folders[:] = [name for name in folders if name not in linked]
+            files += [Path(parent, name) for name in names]
+        return files, links
 
     def info(self, key: str) -> ObjectInfo | None:
         path = self._path(key)

@@ -65,6 +65,10 @@ class S3Store:
             self.client.download_file(self.bucket, self._key(key), str(path))
             yield path
 
+    def linked_folders(self, prefix: str) -> list[str]:
+        """None: S3 has no symbolic links."""
+        return []
+
     def list(self, prefix: str) -> list[ObjectInfo]:
         paginator = self.client.get_paginator("list_objects_v2")
         found = []
