@@ -17,12 +17,19 @@ TABLE_HELP = "A table as NAMESPACE.NAME (clean.orders, business.fact_orders); NA
 
 
 def _split(qualified: str) -> tuple[str, str]:
-    from olist_assets.core.tables import NAMESPACES
+    """`[namespace.]table` (clean by default) as (namespace, table); raises click.BadParameter
+    naming the namespaces or the namespace's tables when either is not one of the lake's."""
+    from olist_assets.core.business.tables import BUSINESS_TABLES
+    from olist_assets.core.contracts import CONTRACTS
+    from olist_assets.core.tables import BUSINESS, NAMESPACES
 
     namespace, _, name = qualified.rpartition(".")
     namespace = namespace or "clean"
     if namespace not in NAMESPACES:
         raise click.BadParameter(f"{qualified!r}: the namespace must be one of {list(NAMESPACES)}")
+    names = sorted(BUSINESS_TABLES if namespace == BUSINESS else CONTRACTS)
+    if name not in names:
+        raise click.BadParameter(f"{qualified!r}: no {namespace} table {name!r}; one of {names}")
     return namespace, name
 
 

@@ -76,6 +76,12 @@ INVOCATIONS = (
         "clean.orders does not exist in {tmp}/empty: nothing has been landed into it yet",
     ),
     Invocation(
+        "history-of-a-table-the-lake-has-no-such-name-for",
+        ("history", "--lake", "{tmp}/empty", "business.orders"),
+        2,
+        "Invalid value: 'business.orders': no business table 'orders'; one of ['cohort_retention',",
+    ),
+    Invocation(
         "rollback-of-a-table-never-built",
         ("rollback", "--lake", "{tmp}/empty", "orders", "1"),
         2,
