@@ -13,7 +13,7 @@ import click
 
 from olist_assets.core.contracts import UnknownFileError
 from olist_assets.core.storage import OutsideStoreError
-from olist_assets.core.tables import MissingTableError
+from olist_assets.core.tables import MissingTableError, MovedTableError
 
 
 class UserError(click.ClickException):
@@ -37,6 +37,7 @@ USER_ERRORS = {
     "OutsideStoreError",
     "UnknownFileError",
     "MissingTableError",
+    "MovedTableError",
     "MissingInputError",
     "FileNotFoundError",
     "PermissionError",
@@ -58,7 +59,7 @@ def user_message(error: BaseException) -> str | None:
         return str(error)
     if isinstance(error, MissingTableError):
         return f"{error}: nothing has been landed into it yet (olist-lakehouse run builds it)"
-    if isinstance(error, OutsideStoreError):
+    if isinstance(error, OutsideStoreError | MovedTableError):
         return str(error)
     if isinstance(error, OSError) and error.strerror:
         where = f": {error.filename}" if error.filename else ""

@@ -47,6 +47,11 @@ class MissingTableError(LookupError):
     """A table that has not been created yet (nothing landed into it)."""
 
 
+class MovedTableError(LookupError):
+    """A table the lake's catalog places outside the lake: the lake folder was copied or moved
+    (Iceberg metadata holds absolute paths), so reading or writing it would touch another lake."""
+
+
 @dataclass(frozen=True)
 class TableState:
     """A table as one writer saw it: its current snapshot (None when empty) and its ledger."""

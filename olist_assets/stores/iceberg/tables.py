@@ -28,6 +28,7 @@ from olist_assets.core.tables import (
     QUARANTINE,
     ConcurrentCommitError,
     MissingTableError,
+    MovedTableError,
     TableChange,
     TableState,
     optimistic_commits,
@@ -86,11 +87,22 @@ class IcebergTables:
         return self.config.location(namespace, name)
 
     def load(self, namespace: str, name: str) -> Table | None:
-        """The table, or None when it has not been created yet."""
+        """The table, or None when it has not been created yet. Raises MovedTableError when the
+        catalog places it outside this lake (a copied or moved lake folder)."""
         try:
-            return self.catalog.load_table(self.config.identifier(namespace, name))
+            table = self.catalog.load_table(self.config.identifier(namespace, name))
         except NoSuchTableError:
             return None
+        expected = self.location(namespace, name)
+        if table.location().rstrip("/") != expected:
+            raise MovedTableError(
+                f"{namespace}.{name} is catalogued at {table.location()}, outside this lake "
+                f"({self.config.warehouse}): the lake folder was copied or moved, and Iceberg "
+                "metadata keeps absolute paths. Move it back, or rebuild this copy from its raw/ "
+                "files: delete catalog.db and the clean/, quarantine/, business/ and staging/ "
+                "folders, then olist-lakehouse run"
+            )
+        return table
 
     def create(
         self,

@@ -134,6 +134,22 @@ def test_maintain_and_a_rebuilt_catalog_keep_every_table(
     assert capsys.readouterr().out == "n\n994\n"
 
 
+def test_a_copied_lake_is_refused_whole_and_maintain_deletes_nothing_of_either(
+    landing: Path, tmp_path: Path, capsys
+) -> None:
+    original, copy = tmp_path / "lake", tmp_path / "copy"
+    assert main(["run", "--source", str(landing), "--lake", str(original)]) == 0
+    shutil.copytree(original, copy)
+    files = {lake: sorted(lake.rglob("*.parquet")) for lake in (original, copy)}
+    capsys.readouterr()
+
+    code = main(["maintain", "--lake", str(copy), "--retain-days", "0"])
+
+    (line,) = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("Error: ")]
+    assert code == 2 and "the lake folder was copied or moved" in line
+    assert {lake: sorted(lake.rglob("*.parquet")) for lake in (original, copy)} == files
+
+
 def test_two_runs_on_one_lake_at_once_keep_both_drops(landing: Path, tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     sources = []
