@@ -52,6 +52,7 @@ USER_ERRORS = {
 def user_message(error: BaseException) -> str | None:
     """The message of an error the user can act on (bad input, a location, S3), else None (a bug)."""
     from olist_assets.core.parsing import SourceFileError  # imported late: pyarrow, numpy
+    from olist_assets.stores.iceberg.history import RollbackRefused  # late: pyiceberg
 
     if isinstance(error, SourceFileError):
         return f"{error}: {FIX_THE_FILE}"
@@ -59,7 +60,7 @@ def user_message(error: BaseException) -> str | None:
         return str(error)
     if isinstance(error, MissingTableError):
         return f"{error}: nothing has been landed into it yet (olist-lakehouse run builds it)"
-    if isinstance(error, OutsideStoreError | MovedTableError):
+    if isinstance(error, OutsideStoreError | MovedTableError | RollbackRefused):
         return str(error)
     if isinstance(error, OSError) and error.strerror:
         where = f": {error.filename}" if error.filename else ""

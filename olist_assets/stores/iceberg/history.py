@@ -33,6 +33,10 @@ class SnapshotLine:
     current: bool
 
 
+class RollbackRefused(ValueError):
+    """A rollback this table cannot take: not a clean or quarantine table, or no such snapshot."""
+
+
 def snapshot_history(tables: IcebergTables, namespace: str, name: str) -> list[SnapshotLine]:
     """Every snapshot of a table, oldest first; raises MissingTableError for an unknown table."""
     table = tables.load(namespace, name)
@@ -60,14 +64,14 @@ def rollback(tables: IcebergTables, namespace: str, name: str, snapshot_id: int)
     the ledger (the next run does not land them again) and the quarantine table follows; returns
     the batches undone. Raises ValueError for a namespace or snapshot that cannot be rolled back."""
     if namespace not in ROLLBACK_NAMESPACES:
-        raise ValueError(f"only {' and '.join(ROLLBACK_NAMESPACES)} tables can be rolled back")
+        raise RollbackRefused(f"only {' and '.join(ROLLBACK_NAMESPACES)} tables can be rolled back")
     table = tables.load(namespace, name)
     if table is None:
         raise MissingTableError(f"{namespace}.{name} does not exist in {tables.config.lake_url}")
     target = table.snapshot_by_id(snapshot_id)
     if target is None:
         known = ", ".join(str(s.snapshot_id) for s in table.snapshots())
-        raise ValueError(f"{namespace}.{name} has no snapshot {snapshot_id} (it has: {known})")
+        raise RollbackRefused(f"{namespace}.{name} has no snapshot {snapshot_id} (it has: {known})")
     properties, undone = {}, []
     if namespace == CLEAN:
         ledger, undone = rolled_back(

@@ -99,6 +99,8 @@ def test_history_rollback_and_forget_undo_a_bad_drop(
     home = tmp_path / "dagster_home"
     home.mkdir()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
+    assert main(["rollback", "--lake", str(work), "orders", "123"]) == 2  # no such snapshot
+    assert f"clean.orders has no snapshot 123 (it has: {good}" in capsys.readouterr().err
     assert main(["rollback", "--lake", str(work), "orders", str(good)]) == 0
     assert "Excluded until their files change: olist_orders_dataset_2018-09.csv" in (
         capsys.readouterr().out
