@@ -129,8 +129,12 @@ def _tell_dagster(namespace: str, name: str, snapshot: int, undone: list[str]) -
 @LAKE_OPTION
 @click.argument("key", metavar="KEY")
 def forget(lake: str, key: str) -> int:
-    """Delete the raw file KEY (raw/...) and remove its batch from its table; rows it had
-    superseded come back. Also clears a rejected file."""
+    """Delete the raw file KEY (raw/...) and remove its batch from its table, whatever content
+    the batch holds; rows it had superseded come back, and a refusal recorded for KEY is cleared.
+
+    A file refused in the landing folder never entered the lake: fix or remove it there (forgetting
+    its key would remove the accepted batch the lake holds at that key).
+    """
     from olist_assets.core.cleaning import forget as forget_file
 
     tables = open_tables(lake)
