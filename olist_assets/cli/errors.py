@@ -26,6 +26,8 @@ FIX_THE_FILE = "fix or remove the file named above, then run again"
 DAGSTER_WRAPPERS = re.compile(r"^Dagster\w*Error$")
 # A step whose blocking check failed: the data's verdict (its FAIL line says why), not a bug
 CHECK_FAILED = "DagsterAssetCheckFailedError"
+# A step stopped by Ctrl-C (SIGINT): the user's act, not a bug; a commit is all or nothing
+INTERRUPTED = "DagsterExecutionInterruptedError"
 # Failed steps' error classes that are the user's to act on (bad input, a location, S3), by name: a
 # failed step's error arrives as a serialized record, not an exception.
 USER_ERRORS = {
@@ -79,6 +81,8 @@ def step_failure_message(error: Any) -> str:
         return "unknown error"
     if error.cls_name == CHECK_FAILED:
         return _blocking_checks(error.message)
+    if error.cls_name == INTERRUPTED:
+        return "interrupted (Ctrl-C): its table keeps its last snapshot; run again to finish"
     return _without_class_path(error.message, error.cls_name)
 
 

@@ -20,7 +20,8 @@ Exit codes:
   0  success
   1  the pipeline ran and something failed (a table, a blocking check)
   2  bad usage or input (an option, a file, a location)
-  3  an unexpected error (a bug: rerun with --verbose and report it)"""
+  3  an unexpected error (a bug: rerun with --verbose and report it)
+  130  interrupted (Ctrl-C) outside a pipeline step; a run interrupted in a step ends with 1"""
 
 
 @click.group(
@@ -49,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo("Aborted.", err=True)
         return 1
+    except KeyboardInterrupt:
+        click.echo("Interrupted: every table keeps its last committed snapshot.", err=True)
+        return 130
     except click.UsageError as error:
         error.show()
         raise SystemExit(error.exit_code) from None

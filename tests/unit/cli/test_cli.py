@@ -210,6 +210,14 @@ def test_a_dagster_failure_loses_its_class_path_and_a_bug_says_so() -> None:
     )
 
 
+def test_a_step_interrupted_by_ctrl_c_is_said_so_not_reported_as_a_bug() -> None:
+    interrupted = error_info(
+        "dagster._core.errors.DagsterExecutionInterruptedError", "Execution was interrupted."
+    )
+
+    assert step_failure_message(interrupted).startswith("interrupted (Ctrl-C): ")
+
+
 def test_a_blocking_check_is_the_datas_verdict_not_a_bug() -> None:
     failed = error_info(
         "dagster._core.errors.DagsterAssetCheckFailedError",
