@@ -22,9 +22,11 @@ LAKE_OPTION = click.option(
 
 
 def open_tables(lake: str):
-    """The lake's Iceberg tables, with the catalog the environment names (OLIST_CATALOG...)."""
+    """The tables of an existing lake, with the catalog the environment names (OLIST_CATALOG...);
+    a mistyped lake is refused (one line, exit code 2), never created."""
     from olist_assets.stores.iceberg.tables import open_tables as open_lake_tables
 
+    _check_location("--lake", lake, must_exist=True)
     return open_lake_tables(lake, os.environ)
 
 

@@ -49,6 +49,8 @@ def sql(lake: str, output: str, query: str) -> int:
 
     from olist_assets.engines.duckdb_engine import DuckDBEngine
 
+    if not query.strip():
+        raise click.BadParameter("the query is empty", param_hint="QUERY")
     engine = DuckDBEngine(open_tables(lake))
     try:
         if output == "table":
@@ -184,6 +186,9 @@ def upgrade(lake: str) -> int:
 
     tables = open_tables(lake)
     old = legacy_keys([info.key for info in tables.store.list("")])
+    if not old:
+        click.echo(f"Nothing to upgrade: {lake} has no 0.1 files (manifests/); it is up to date")
+        return 0
     for key in old:
         tables.store.delete(key)
     click.echo(f"Deleted {len(old)} files of the 0.1 layout")
@@ -207,6 +212,10 @@ def rebuild(lake: str) -> int:
     tables = open_tables(lake)
     registered = rebuild_sql_catalog(tables.config, tables.store)
     click.echo(f"Registered {len(registered)} tables: " + (", ".join(registered) or "none"))
+    if not registered:
+        click.echo(
+            "(a table already in catalog.db is kept as it is: delete catalog.db to rebuild all)"
+        )
     return 0
 
 

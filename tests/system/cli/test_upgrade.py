@@ -47,3 +47,15 @@ def test_upgrade_rebuilds_every_clean_table_from_raw_and_removes_the_old_files(
         assert set(table[BATCH_COLUMN].to_pylist()) == {f"{contract.name}/{contract.file_name}"}
         assert table.num_rows == tables.state(contract).ledger.rows > 0
     assert "clean.orders: 994 rows from raw/" in capsys.readouterr().out
+
+
+def test_upgrading_an_upgraded_lake_says_there_is_nothing_to_upgrade(tmp_path: Path, capsys):
+    files, lake = tmp_path / "files", tmp_path / "lake"
+    generate_dataset(files, scale=0.01, seed=7)
+    write_old_lake(lake, files)
+    assert main(["upgrade", "--lake", str(lake)]) == 0
+    capsys.readouterr()
+
+    assert main(["upgrade", "--lake", str(lake)]) == 0
+
+    assert capsys.readouterr().out.startswith(f"Nothing to upgrade: {lake} has no 0.1 files")
