@@ -16,6 +16,7 @@ from olist_assets.defs.clean import clean_key
 from olist_assets.defs.resources import lake_resources
 from olist_assets.engines import duckdb_engine
 from olist_assets.stores.iceberg.tables import IcebergTables
+from tests.integration.business.conftest import tiny_clean_tables
 
 pytestmark = pytest.mark.integration
 
@@ -77,7 +78,25 @@ def test_materializing_the_business_group_publishes_tables_metadata_and_passing_
 
 
 def test_a_failing_blocking_check_stops_the_tables_downstream(tiny_lake, write_clean):
-    # Given a clean layer holding a payment of an order that does not exist
+    # Given a clean layer holding one order twice (a second batch with the same order_id)
+    write_clean({"orders": tiny_clean_tables()["orders"][:1]}, batch="again")
+    resources = lake_resources(tiny_lake.store.url, "landing")
+
+    # When the business group is materialized with its checks
+    result = dg.materialize(
+        [*business_assets, *business_checks], resources=resources, raise_on_error=False
+    )
+
+    # Then fact_orders is built, its grain check fails, and nothing downstream is built
+    failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+    built = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert "grain_unique" in failed
+    assert built == {business_key("fact_orders")}
+
+
+def test_a_payment_of_an_unknown_order_is_counted_apart_and_blocks_nothing(tiny_lake, write_clean):
+    # Given a clean layer holding a payment of an order that does not exist (the foreign-key check
+    # of clean/order_payments judges it: a warning below 1% of the references)
     orphan = {
         "order_id": "o99",
         "payment_sequential": 1,
@@ -93,11 +112,14 @@ def test_a_failing_blocking_check_stops_the_tables_downstream(tiny_lake, write_c
         [*business_assets, *business_checks], resources=resources, raise_on_error=False
     )
 
-    # Then fact_orders is built, its payment conservation fails, and nothing downstream is built
-    failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+    # Then every business table is built, and payment conservation passes, naming the orphan
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     built = {e.asset_key for e in result.get_asset_materialization_events()}
-    assert failed == {"payments_conserved"}
-    assert built == {business_key("fact_orders")}
+    assert all(e.passed for e in evaluations.values())
+    assert built == {business_key(name) for name in BUSINESS_TABLES}
+    conserved = evaluations["payments_conserved"]
+    assert conserved.metadata["orphan_payments"].value == 1
+    assert "1 payments of orders not in clean.orders left out" in conserved.description
 
 
 def test_a_run_opens_one_duckdb_connection_shared_by_its_assets_and_checks_and_closes_it(
