@@ -44,14 +44,36 @@ class Screening:
     first: dict[str, Any] | None = None
 
 
-def raw_key_of(store: S3Store, event: ObjectEvent) -> str | None:
-    """The event's key relative to the lake root when it is under the lake's raw/ zone, else None."""
-    location = urlparse(store.url)
+def lake_key_of(store_url: str, event: ObjectEvent) -> str | None:
+    """The event's key relative to the lake root, or None when the object is outside the lake."""
+    location = urlparse(store_url)
     prefix = location.path.lstrip("/")
     if location.netloc != event.bucket or not event.key.startswith(prefix):
         return None
-    key = event.key[len(prefix) :]
-    return key if key.startswith(f"{lake.RAW}/") else None
+    return event.key[len(prefix) :]
+
+
+def raw_key_of(store: S3Store, event: ObjectEvent) -> str | None:
+    """The event's key relative to the lake root when it is under the lake's raw/ zone, else None."""
+    key = lake_key_of(store.url, event)
+    return key if key is not None and key.startswith(f"{lake.RAW}/") else None
+
+
+def event_fields(
+    raw_key: str | None, event: ObjectEvent, code_version: str, now: datetime
+) -> dict[str, Any]:
+    """The fields of a landing run record that name the delivery (the outcome fields aside)."""
+    return {
+        "raw_key": raw_key,
+        "bucket": event.bucket,
+        "key": event.key,
+        "etag": event.etag,
+        "version_id": event.version_id,
+        "sequencer": event.sequencer,
+        "event": event_kind(event),
+        "code_version": code_version,
+        "started_at": now.isoformat(),
+    }
 
 
 def screen_delivery(store: S3Store, raw_key: str, event: ObjectEvent) -> Screening:
@@ -128,17 +150,8 @@ def screened_record(
             "reason": screening.reason,
         }
     record_key = runs.landing_record_key(raw_key, event.version_token)
-    record = {
-        "raw_key": raw_key,
+    record = event_fields(raw_key, event, code_version, now) | {
         "table": _table(raw_key),
-        "bucket": event.bucket,
-        "key": event.key,
-        "etag": event.etag,
-        "version_id": event.version_id,
-        "sequencer": event.sequencer,
-        "event": event_kind(event),
-        "code_version": code_version,
-        "started_at": now.isoformat(),
         "status": runs.LandingStatus.SUPERSEDED,
         "reason": screening.reason,
     }

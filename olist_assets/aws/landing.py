@@ -23,9 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlparse
 
-from olist_assets.aws.deliveries import event_kind
+from olist_assets.aws.deliveries import event_fields, lake_key_of
 from olist_assets.aws.events import ObjectEvent
 from olist_assets.core import lake, runs
 from olist_assets.core.batches import Batch, Verdict, batch_for_raw_key, resolve_key
@@ -71,22 +70,12 @@ def land_object(landing: Landing, event: ObjectEvent) -> dict[str, Any]:
     """Process one created or removed object once; returns its run record (status and counts)."""
     started = time.perf_counter()
     store = landing.store
-    raw_key = _lake_key(store.url, event.bucket, event.key)
+    raw_key = lake_key_of(store.url, event)
     record_key = runs.landing_record_key(raw_key or event.key, event.version_token)
     previous = runs.read_record(store, record_key)
     if previous is not None:
         return _logged({**previous, "status": Status.DUPLICATE, "first_status": previous["status"]})
-    record: dict[str, Any] = {
-        "raw_key": raw_key,
-        "bucket": event.bucket,
-        "key": event.key,
-        "etag": event.etag,
-        "version_id": event.version_id,
-        "sequencer": event.sequencer,
-        "event": event_kind(event),
-        "code_version": landing.code_version,
-        "started_at": landing.clock().isoformat(),
-    }
+    record = event_fields(raw_key, event, landing.code_version, landing.clock())
     try:
         batch = _batch(raw_key, event.key, event.removed)
         record["table"] = batch.table
@@ -207,15 +196,6 @@ def _batch(raw_key: str | None, key: str, removed: bool = False) -> Batch:
             raise IgnoredObject(f"{resolution.reason}; it was no table's batch")
         raise RejectedObject(resolution.reason, resolution.table)
     return resolution.batch
-
-
-def _lake_key(store_url: str, bucket: str, key: str) -> str | None:
-    """The key relative to the lake root, or None when the object is outside the lake."""
-    parsed = urlparse(store_url)
-    prefix = parsed.path.lstrip("/")
-    if parsed.netloc != bucket or not key.startswith(prefix):
-        return None
-    return key[len(prefix) :]
 
 
 def _record_failure(landing: Landing, record: dict[str, Any]) -> str:

@@ -22,6 +22,7 @@ from olist_assets.core.landing import land_table
 from olist_assets.definitions import build_definitions
 from olist_assets.defs.landing_sensor import SETTLE_SECONDS, changed_files, landing_sensor
 from olist_assets.stores.local import LocalStore
+from tests.support.stores import UnreadableStore
 
 ORDERS = "olist_orders_dataset.csv"
 SELLERS = "olist_sellers_dataset.csv"
@@ -56,15 +57,6 @@ class Landing:
         result = landing_sensor(context)
         self.cursor = result.cursor
         return list(result.run_requests or [])
-
-
-class UnreadableStore(LocalStore):
-    """A landing folder whose files must not be opened."""
-
-    def open_input(self, key):
-        raise AssertionError(f"{key} was read")
-
-    local_copy = open_input
 
 
 class _Collect(logging.Handler):

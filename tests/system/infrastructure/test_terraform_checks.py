@@ -24,7 +24,10 @@ pytestmark = pytest.mark.integration
 @pytest.mark.parametrize("stage", list(TOOLS))
 def test_infrastructure_check_passes(stage):
     if shutil.which(TOOLS[stage]) is None:
-        pytest.skip(f"{TOOLS[stage]} is not installed")
+        pytest.skip(
+            f"{TOOLS[stage]} is not installed: the offline infrastructure checks need it "
+            "(docs/deploy.md, 'Checks without an AWS account'; CI machines have it)"
+        )
     result = subprocess.run(
         ["bash", str(CHECK), stage], capture_output=True, text=True, timeout=600, check=False
     )

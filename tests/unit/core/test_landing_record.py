@@ -12,19 +12,10 @@ import pytest
 from olist_assets.core.landing import land_table
 from olist_assets.core.landing_record import LANDED, LandingRecord
 from olist_assets.stores.local import LocalStore
+from tests.support.stores import UnreadableStore
 
 NAME = "olist_sellers_dataset.csv"
 SELLER = '"3442f8959a84dea7ee197c632cb2df15","13023",campinas,SP'
-
-
-class UnreadableStore(LocalStore):
-    """A store whose files must not be opened: proves an answer came from the record alone."""
-
-    def local_copy(self, key):
-        raise AssertionError(f"{key} was read")
-
-    def open_input(self, key):
-        raise AssertionError(f"{key} was read")
 
 
 @pytest.fixture

@@ -10,22 +10,13 @@ import pytest
 from olist_assets.core.landing import land_table
 from olist_assets.core.landing_record import LandingRecord
 from olist_assets.stores.local import LocalStore
+from tests.support.stores import UnreadableStore
 
 NAME = "olist_sellers_dataset.csv"
 HEADER = '"seller_id","seller_zip_code_prefix","seller_city","seller_state"\n'
 ROWS = '"3442f8959a84dea7ee197c632cb2df15","13023","campinas\nsp",SP\n\n' + (
     '"d1b65fc7debc3361ea86b5f14c68d2e2","13844",mogi guacu,SP\n'
 )
-
-
-class UnreadableStore(LocalStore):
-    """A store whose files must not be opened: proves a file was judged unchanged unread."""
-
-    def local_copy(self, key):
-        raise AssertionError(f"{key} was read")
-
-    def open_input(self, key):
-        raise AssertionError(f"{key} was read")
 
 
 @pytest.fixture
