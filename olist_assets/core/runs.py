@@ -94,7 +94,8 @@ class LandingRun:
 @dataclass(frozen=True)
 class BuildRun:
     """The run record of one business table build (`runs/business/<table>/<time>-<id>.json`):
-    rows, Iceberg location and snapshot, the clean snapshot ids it read, seconds."""
+    rows, Iceberg location and snapshot, the clean snapshot ids it read, seconds, and whether it
+    committed (`rebuilt` is False when the table was already built from those snapshots)."""
 
     table: str
     rows: int
@@ -105,6 +106,7 @@ class BuildRun:
     execution: str | None = None
     code_version: str = ""
     finished_at: str = ""
+    rebuilt: bool = True
 
     @classmethod
     def from_json(cls, document: Mapping[str, Any]) -> Self:
@@ -161,6 +163,7 @@ def record_business_build(
         execution=execution,
         code_version=code_version,
         finished_at=finished_at.isoformat(),
+        rebuilt=result.rebuilt,
     )
     write_record(store, key, record.to_json())
     return key

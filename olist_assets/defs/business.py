@@ -50,8 +50,14 @@ def build_business_asset(table: BusinessTable) -> dg.AssetsDefinition:
         context.log.info(
             f"{table.name}: {result.rows} rows in {result.seconds:.2f}s, "
             f"snapshot {result.snapshot_id} from {result.inputs}"
+            if result.rebuilt
+            else f"{table.name}: unchanged, snapshot {result.snapshot_id} was built from the "
+            f"current snapshots of its inputs {result.inputs}"
         )
-        return dg.MaterializeResult(metadata=_metadata(engine, table, result))
+        return dg.MaterializeResult(
+            metadata=_metadata(engine, table, result),
+            data_version=dg.DataVersion(str(result.snapshot_id)),
+        )
 
     return business_table
 
@@ -67,6 +73,7 @@ def _metadata(engine: SqlEngine, table: BusinessTable, result: BuildResult) -> d
         "preview": preview(sample, PREVIEW_ROWS),
         "location": dg.MetadataValue.path(result.location),
         "build_seconds": round(result.seconds, 3),
+        "rebuilt": result.rebuilt,
         "snapshot_id": str(result.snapshot_id),
         "input_snapshots": dg.MetadataValue.json(
             {name: str(snapshot) for name, snapshot in result.inputs.items()}

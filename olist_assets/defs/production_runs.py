@@ -132,10 +132,16 @@ def build_events(run: runs.BuildRun, record_uri: str) -> list[dg.AssetMaterializ
     return [
         dg.AssetMaterialization(
             asset_key=business_key(run.table),
-            description=f"built in production by execution {run.execution or '(none)'}",
+            description=(
+                f"built in production by execution {run.execution or '(none)'}"
+                if run.rebuilt
+                else f"unchanged in production execution {run.execution or '(none)'}: already "
+                "built from these input snapshots"
+            ),
             metadata={
                 "dagster/row_count": run.rows,
                 "build_seconds": float(run.duration_seconds),
+                "rebuilt": run.rebuilt,
                 "location": dg.MetadataValue.path(run.location),
                 "execution": run.execution or "",
                 "snapshot_id": str(run.snapshot_id or ""),

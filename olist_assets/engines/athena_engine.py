@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import boto3
@@ -34,7 +35,7 @@ from olist_assets.core.business.tables import (
 )
 from olist_assets.core.tables import BUSINESS, CLEAN
 from olist_assets.engines.athena_queries import run_query, select_results
-from olist_assets.stores.iceberg.business import iceberg_ready, publish_build
+from olist_assets.stores.iceberg.business import current_build, iceberg_ready, publish_build
 from olist_assets.stores.iceberg.tables import IcebergTables
 
 HIVE_TYPES = {
@@ -81,14 +82,18 @@ class AthenaEngine:
         return qualify_schemas(sql, self.clean_database, self.business_database)
 
     def build_table(self, name: str, run_id: str | None = None) -> BuildResult:
-        """CTAS the table's rows as Parquet under its location, then commit them as one snapshot."""
+        """CTAS the table's rows as Parquet under its location, then commit them as one snapshot; a
+        table already built from its inputs' current snapshots runs no query (rebuilt=False)."""
         started = time.perf_counter()
         self._require_client_settings()
+        inputs = self._pinned_inputs(name)
+        standing = current_build(self.tables, name, inputs)
+        if standing is not None:
+            return replace(standing, seconds=time.perf_counter() - started)
         run_id = run_id or new_run_id()
         staging = f"{name}__ctas_{run_id}"
         location = self.tables.location(BUSINESS, name)
         prefix = f"{BUSINESS}/{name}/data/ctas-{run_id}/"
-        inputs = self._pinned_inputs(name)
         try:
             query_id = self._execute(self._ctas(name, staging, self.store.uri(prefix), inputs))
             schema = self._drop_glue_table(staging)

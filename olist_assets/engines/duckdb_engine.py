@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -24,7 +25,7 @@ from olist_assets.core.business.engine import BuildResult
 from olist_assets.core.business.tables import BUSINESS_TABLES, sql_for
 from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.tables import BUSINESS, CLEAN, QUARANTINE
-from olist_assets.stores.iceberg.business import publish_build
+from olist_assets.stores.iceberg.business import current_build, publish_build
 from olist_assets.stores.iceberg.datafiles import current_files, new_data_path
 from olist_assets.stores.iceberg.tables import IcebergTables
 
@@ -62,10 +63,15 @@ class DuckDBEngine:
         return self._connection
 
     def build_table(self, name: str) -> BuildResult:
-        """Run the table's SQL, write its Parquet and commit it as the table's new snapshot."""
+        """Run the table's SQL, write its Parquet and commit it as the table's new snapshot; a table
+        already built from its inputs' current snapshots is left as it is (rebuilt=False)."""
         started = time.perf_counter()
         sql = sql_for(name)
         inputs = self._pin_inputs(name)
+        standing = current_build(self.tables, name, inputs)
+        if standing is not None:
+            self._ensure(BUSINESS, name)
+            return replace(standing, seconds=time.perf_counter() - started)
         connection = self._connection
         location = self.tables.location(BUSINESS, name)
         with tempfile.TemporaryDirectory(prefix="olist-business-") as folder:

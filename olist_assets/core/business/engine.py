@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class BuildResult:
     """What building one business table produced: its rows, where it was published, how long it
-    took, the table snapshot it committed and the input snapshots it read (`clean.<t>` -> id)."""
+    took, the table snapshot it committed and the input snapshots it read (`clean.<t>` -> id).
+    `rebuilt` is False when the table was already built from those inputs (`core/business/builds`):
+    then `snapshot_id` is the standing snapshot and nothing was committed."""
 
     name: str
     rows: int
@@ -24,13 +26,15 @@ class BuildResult:
     seconds: float
     snapshot_id: int | None = None
     inputs: dict[str, int | None] = field(default_factory=dict)
+    rebuilt: bool = True
 
 
 class SqlEngine(Protocol):
     """What the business layer needs from a SQL engine."""
 
     def build_table(self, name: str) -> BuildResult:
-        """Run the table's SQL and publish the result as one snapshot of `business.<name>`."""
+        """Run the table's SQL and publish the result as one snapshot of `business.<name>`, unless
+        the table was already built from the current input snapshots (BuildResult.rebuilt)."""
         ...
 
     def query(self, sql: str) -> pa.Table:

@@ -1,5 +1,8 @@
 """Publish a business table build as one Iceberg snapshot that names the clean snapshots it read.
 
+A table already built from the snapshots current now, by the current SQL and documentation, is not
+built again (`current_build`, the rule in `core/business/builds.py`).
+
 Whichever engine computed the rows (DuckDB locally, an Athena CTAS in production), the files it
 wrote replace the table's whole content in one commit: readers see the previous build or this one.
 The schema follows the SQL (columns added or dropped evolve the table in the same commit), and the
@@ -8,7 +11,6 @@ table and column comments follow `sql/business/<name>.toml` (the Glue catalog sh
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 
 import pyarrow as pa
@@ -16,14 +18,30 @@ import pyarrow.parquet as pq
 from pyiceberg.exceptions import CommitFailedException
 from pyiceberg.table import Table
 
+from olist_assets.core.business.builds import build_is_current, build_properties
 from olist_assets.core.business.docs import table_doc
+from olist_assets.core.business.engine import BuildResult
 from olist_assets.core.tables import BUSINESS, ConcurrentCommitError, optimistic_commits
 from olist_assets.stores.iceberg.commits import commit_files
 from olist_assets.stores.iceberg.datafiles import current_files
 from olist_assets.stores.iceberg.tables import IcebergTables
 
-INPUTS_PROPERTY = "olist.inputs"
 PUBLISH_ATTEMPTS = 10
+
+
+def current_build(
+    tables: IcebergTables, name: str, inputs: dict[str, int | None]
+) -> BuildResult | None:
+    """business.<name> as it stands (rebuilt=False, 0 seconds) when its last build read exactly
+    `inputs` with the current build version, so there is nothing to build; None when there is."""
+    table = tables.load(BUSINESS, name)
+    snapshot = table.current_snapshot() if table is not None else None
+    summary = snapshot.summary.additional_properties if snapshot and snapshot.summary else {}
+    if snapshot is None or not build_is_current(name, summary, inputs):
+        return None
+    rows = int(summary.get("total-records", "0"))
+    location = tables.location(BUSINESS, name)
+    return BuildResult(name, rows, location, 0.0, snapshot.snapshot_id, inputs, rebuilt=False)
 
 
 def publish_build(
@@ -38,7 +56,7 @@ def publish_build(
     schema = _file_schema(tables, paths[0])
     doc = table_doc(name)
     table = tables.create(BUSINESS, name, schema, doc.description)
-    properties = {INPUTS_PROPERTY: json.dumps(inputs, sort_keys=True)}
+    properties = build_properties(name, inputs)
     details = {"olist.operation": "build", **(summary or {}), **properties}
     if table.properties.get("Description") != doc.description:
         properties["Description"] = doc.description

@@ -18,6 +18,7 @@ import pyarrow as pa
 from pyiceberg.table import Table
 
 from olist_assets.core import lake
+from olist_assets.core.business.builds import BUILD_PROPERTIES
 from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.storage import ObjectInfo
 from olist_assets.core.tables import (
@@ -185,10 +186,14 @@ def _staged_contents(table: Table, name: str) -> set[str]:
 
 
 def _carried(table: Table) -> tuple[dict[str, str], dict[str, str]]:
-    """A compaction keeps the table's ledger: the new snapshot names the current one."""
+    """A compaction keeps what the current snapshot records: a clean table's ledger, a business
+    table's build (its inputs and version, so the next run need not build it again)."""
     summary = {"olist.operation": "compact"}
     if path := table.properties.get(LEDGER_PROPERTY):
         summary[LEDGER_PROPERTY] = path
+    current = table.current_snapshot()
+    recorded = current.summary.additional_properties if current and current.summary else {}
+    summary |= {key: recorded[key] for key in BUILD_PROPERTIES if key in recorded}
     return {}, summary
 
 

@@ -53,6 +53,7 @@ def test_a_build_writes_a_run_record_with_rows_location_snapshots_duration_and_e
         "inputs": INPUTS,
         "execution": "refresh-2026-11-25T1700",
         "code_version": "test-0000000",
+        "rebuilt": True,
     }
 
 

@@ -32,7 +32,7 @@ from olist_assets.core.tables import BATCH_COLUMN, CLEAN
 from olist_assets.engines.duckdb_engine import DuckDBEngine
 from olist_assets.stores.iceberg.catalogs import default_config
 from olist_assets.stores.iceberg.commits import commit_files
-from olist_assets.stores.iceberg.datafiles import write_data_files
+from olist_assets.stores.iceberg.datafiles import current_files, write_data_files
 from olist_assets.stores.iceberg.rewrite import table_schema
 from olist_assets.stores.iceberg.tables import IcebergTables
 from olist_assets.stores.local import LocalStore
@@ -231,6 +231,18 @@ def write_clean_layer(
         snapshot = table.current_snapshot()
         base = snapshot.snapshot_id if snapshot else None
         commit_files(table, base, [], paths, {}, {"olist.operation": "test-fixture"})
+
+
+def restate_clean_table(tables: IcebergTables, name: str) -> int:
+    """Commit clean.<name>'s rows again, unchanged, as a new snapshot (returned): an input that
+    changed as far as a business build can tell, so the next build of a table reading it runs."""
+    table = tables.load(CLEAN, name)
+    base = table.current_snapshot().snapshot_id
+    paths = write_data_files(
+        table, table_schema(CONTRACTS[name]), table.scan().to_arrow().to_batches()
+    )
+    commit_files(table, base, current_files(table, base), paths, {}, {"olist.operation": "restate"})
+    return table.current_snapshot().snapshot_id
 
 
 @pytest.fixture(scope="module")

@@ -30,16 +30,17 @@ from moto.moto_api import state_manager
 from sqlglot import exp
 
 from olist_assets import settings
+from olist_assets.core.business.builds import INPUTS_PROPERTY
 from olist_assets.core.business.docs import table_doc
 from olist_assets.core.business.tables import BUSINESS_TABLES
 from olist_assets.core.checks.business import orders_conserved
 from olist_assets.core.tables import BUSINESS, CLEAN
 from olist_assets.engines.athena_engine import AthenaEngine, EnforcedWorkgroupError
 from olist_assets.engines.athena_queries import AthenaQueryFailed
-from olist_assets.stores.iceberg.business import INPUTS_PROPERTY
 from olist_assets.stores.iceberg.datafiles import current_files
 from olist_assets.stores.iceberg.maintenance import maintain_table
 from olist_assets.stores.iceberg.tables import IcebergTables, open_tables
+from tests.integration.business.conftest import restate_clean_table
 
 pytestmark = pytest.mark.integration
 
@@ -290,7 +291,8 @@ def test_a_rebuild_is_a_new_snapshot_and_maintenance_then_leaves_only_its_files(
     other = f"business/fact_order_items/data/ctas-run0/{ATHENA_FILE}"
     _put_athena_parquet(f"s3://{BUCKET}/{other}", ctas_rows(0))
 
-    # When the table is rebuilt
+    # When an input changes and the table is rebuilt
+    restate_clean_table(clean_lake, "orders")
     second = engine.build_table("fact_orders", run_id="run2")
 
     # Then the Glue table points at a new snapshot holding the second build only (the crashed
@@ -321,7 +323,8 @@ def test_a_failed_ctas_leaves_the_published_snapshot_current_and_removes_its_out
     first = engine.build_table("fact_orders", run_id="run1")
     published = glue_table("fact_orders")["Parameters"]["metadata_location"]
 
-    # When the next CTAS fails after writing part of its output
+    # When an input changes and the next CTAS fails after writing part of its output
+    restate_clean_table(clean_lake, "orders")
     athena.fail_next = True
     with pytest.raises(AthenaQueryFailed, match="simulated failure"):
         engine.build_table("fact_orders", run_id="run2")
@@ -376,3 +379,20 @@ def test_checks_query_athena_with_the_deployments_databases(engine, athena):
     )
     [query] = athena.statements
     assert f'"{BUSINESS_DB}".fact_orders' in query and f'"{CLEAN_DB}".orders' in query
+
+
+def test_a_build_from_unchanged_inputs_runs_no_query(engine, athena, clean_lake):
+    # Given a published build
+    first = engine.build_table("fact_orders", run_id="run1")
+    statements = list(athena.statements)
+
+    # When the table is built again before any input changed
+    again = engine.build_table("fact_orders", run_id="run2")
+
+    # Then Athena runs nothing, no file is written, and the published snapshot stands
+    assert athena.statements == statements
+    assert (again.rebuilt, again.snapshot_id, again.rows) == (False, first.snapshot_id, first.rows)
+    assert keys("business/fact_orders/data/ctas-run2/") == []
+    assert glue_table("fact_orders")["Parameters"]["metadata_location"] == (
+        clean_lake.load(BUSINESS, "fact_orders").metadata_location
+    )

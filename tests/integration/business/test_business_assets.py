@@ -77,6 +77,31 @@ def test_materializing_the_business_group_publishes_tables_metadata_and_passing_
     assert all(e.passed for e in evaluations)
 
 
+def test_a_second_run_over_unchanged_inputs_commits_no_business_snapshot(tiny_lake):
+    # Given the business group materialized once
+    resources = lake_resources(tiny_lake.store.url, "landing")
+    first = dg.materialize(business_assets, resources=resources)
+
+    # When it is materialized again with no clean table changed
+    second = dg.materialize(business_assets, resources=resources)
+
+    # Then every table reports the snapshot of the first run as its data version, not rebuilt
+    def built(result):
+        return {e.asset_key: e.materialization for e in result.get_asset_materialization_events()}
+
+    before, after = built(first), built(second)
+    assert set(after) == {business_key(name) for name in BUSINESS_TABLES}
+    for key, materialization in after.items():
+        assert materialization.metadata["rebuilt"].value is False, key
+        assert before[key].metadata["rebuilt"].value is True, key
+        assert (
+            materialization.tags["dagster/data_version"]
+            == before[key].tags["dagster/data_version"]
+            == before[key].metadata["snapshot_id"].value
+        )
+    assert len(tiny_lake.load(BUSINESS, "fact_orders").snapshots()) == 1
+
+
 def test_a_failing_blocking_check_stops_the_tables_downstream(tiny_lake, write_clean):
     # Given a clean layer holding one order twice (a second batch with the same order_id)
     write_clean({"orders": tiny_clean_tables()["orders"][:1]}, batch="again")

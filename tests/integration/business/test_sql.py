@@ -18,6 +18,7 @@ from olist_assets.core.business.tables import (
 from olist_assets.core.tables import BUSINESS
 from olist_assets.engines.duckdb_engine import DuckDBEngine, MissingInputError
 from olist_assets.stores.iceberg.datafiles import current_files
+from tests.integration.business.conftest import restate_clean_table
 
 TABLES = list(BUSINESS_TABLES)
 
@@ -146,7 +147,8 @@ def test_a_rebuild_replaces_the_table_in_one_snapshot_and_a_stray_file_is_never_
     engine = DuckDBEngine(tiny_lake)
     assert engine.query("SELECT count(*) AS n FROM business.fact_orders").to_pylist() == [{"n": 12}]
 
-    # When the table is rebuilt
+    # When an input changes and the table is rebuilt
+    restate_clean_table(tiny_lake, "orders")
     second = engine.build_table("fact_orders")
 
     # Then one new snapshot, after the first, holds only the new build's file

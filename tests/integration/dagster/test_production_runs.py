@@ -18,6 +18,7 @@ from olist_assets.aws.landing import Landing, land_object
 from olist_assets.core import runs
 from olist_assets.core.business.engine import BuildResult
 from olist_assets.defs.production_runs import (
+    build_events,
     build_production_runs_sensor,
     new_records,
     production_runs_enabled,
@@ -131,6 +132,8 @@ def test_a_business_build_record_is_reported_as_a_business_materialization(
     built = events["AssetMaterialization:business/fact_orders"]
     assert _value(built, "dagster/row_count") == 99441
     assert _value(built, "build_seconds") == 7.25
+    assert _value(built, "rebuilt") is True
+    assert built.description == "built in production by execution refresh-20261125T1700"
     assert _value(built, "location") == location
     assert _value(built, "execution") == "refresh-20261125T1700"
     assert _value(built, "code_version") == "test-1"
@@ -241,3 +244,12 @@ def test_the_sensor_runs_from_the_start_only_when_enabled(value: str, enabled: b
 
     expected = dg.DefaultSensorStatus.RUNNING if enabled else dg.DefaultSensorStatus.STOPPED
     assert status.default_status == expected
+
+
+def test_a_build_that_found_its_table_current_is_reported_as_unchanged() -> None:
+    run = runs.BuildRun("fact_orders", 12, "s3://lake/business/fact_orders", 4, rebuilt=False)
+
+    [event] = build_events(run, "s3://lake/runs/business/fact_orders/x.json")
+
+    assert event.description.startswith("unchanged in production execution (none)")
+    assert event.metadata["rebuilt"].value is False

@@ -1,0 +1,72 @@
+"""A business table is built only when its inputs or its build version changed
+(core/business/builds.py), on the DuckDB engine over the tiny clean layer."""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+import pytest
+
+from olist_assets.core.tables import BUSINESS
+from olist_assets.engines.duckdb_engine import DuckDBEngine
+from olist_assets.stores.iceberg.business import publish_build
+from olist_assets.stores.iceberg.history import rollback
+from olist_assets.stores.iceberg.maintenance import compact
+from tests.integration.business.conftest import restate_clean_table
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_build_from_unchanged_inputs_commits_nothing_and_a_changed_input_rebuilds(tiny_lake):
+    # Given a built table
+    engine = DuckDBEngine(tiny_lake)
+    first = engine.build_table("fact_orders")
+
+    # When it is built again while its inputs stand where they were
+    again = engine.build_table("fact_orders")
+
+    # Then no snapshot is committed: the result names the standing one, with its rows and inputs
+    table = tiny_lake.load(BUSINESS, "fact_orders")
+    assert (first.rebuilt, again.rebuilt) == (True, False)
+    assert again.snapshot_id == first.snapshot_id == table.current_snapshot().snapshot_id
+    assert len(table.snapshots()) == 1
+    assert (again.rows, again.inputs, again.location) == (12, first.inputs, first.location)
+    assert engine.query("SELECT count(*) AS n FROM business.fact_orders").to_pylist() == [{"n": 12}]
+
+    # When one input gets a new snapshot, Then the next build runs and records it
+    restated = restate_clean_table(tiny_lake, "order_reviews")
+    rebuilt = engine.build_table("fact_orders")
+    assert rebuilt.rebuilt and rebuilt.snapshot_id != first.snapshot_id
+    assert rebuilt.inputs["clean.order_reviews"] == restated
+
+
+def test_a_table_rolled_back_to_an_earlier_build_is_built_again(tiny_lake):
+    # Given two builds, the second from a restated input, and a rollback to the first
+    engine = DuckDBEngine(tiny_lake)
+    first = engine.build_table("fact_orders")
+    restate_clean_table(tiny_lake, "orders")
+    engine.build_table("fact_orders")
+    rollback(tiny_lake, BUSINESS, "fact_orders", first.snapshot_id)
+
+    # When the table is built, Then it is rebuilt: the first build read older inputs
+    assert engine.build_table("fact_orders").rebuilt
+
+
+def test_a_compacted_build_stays_current(tiny_lake):
+    # Given a build written as two files (as an Athena CTAS may), compacted by maintenance into a
+    # new snapshot of the same rows
+    engine = DuckDBEngine(tiny_lake)
+    first = engine.build_table("fact_orders")
+    table = tiny_lake.load(BUSINESS, "fact_orders")
+    rows = table.scan().to_arrow()
+    paths = [f"{first.location}/data/part-{i}.parquet" for i in range(2)]
+    for path, part in zip(paths, (rows.slice(0, 6), rows.slice(6)), strict=True):
+        with table.io.new_output(path).create() as out:
+            pq.write_table(part, out)
+    publish_build(tiny_lake, "fact_orders", paths, first.inputs)
+    merged, _ = compact(tiny_lake, BUSINESS, "fact_orders")
+    compacted = tiny_lake.load(BUSINESS, "fact_orders").current_snapshot().snapshot_id
+    assert merged == 2
+
+    # When it is built again from the same inputs, Then nothing is committed
+    again = engine.build_table("fact_orders")
+    assert not again.rebuilt and again.snapshot_id == compacted
