@@ -1,6 +1,7 @@
 """Materialize every asset in process and collect what happened, for the command line."""
 
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -28,6 +29,8 @@ class RunOutcome:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (step, message)
     not_run: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    layer_seconds: dict[str, float] = field(default_factory=dict)
+    """Seconds in the steps of each layer (raw, clean, business, report) and of the checks."""
 
     @property
     def failed_checks(self) -> list[CheckLine]:
@@ -56,7 +59,10 @@ def materialize_all(
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         tags=cli_run_tags(source=landing_url, lake=lake_url),
     )
-    outcome = RunOutcome(seconds=time.perf_counter() - started)
+    outcome = RunOutcome(
+        seconds=time.perf_counter() - started,
+        layer_seconds=seconds_by_layer(instance, result.run_id, job),
+    )
     for event in result.get_asset_materialization_events():
         materialization = event.materialization
         outcome.materialized[materialization.asset_key.to_user_string()] = {
@@ -78,3 +84,27 @@ def materialize_all(
     planned = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
     outcome.not_run = sorted(planned - set(outcome.materialized))
     return outcome
+
+
+STEP_EVENTS = {
+    dg.DagsterEventType.STEP_START,
+    dg.DagsterEventType.STEP_SUCCESS,
+    dg.DagsterEventType.STEP_FAILURE,
+}
+
+
+def seconds_by_layer(
+    instance: dg.DagsterInstance, run_id: str, job: dg.JobDefinition
+) -> dict[str, float]:
+    """Seconds spent in each layer's asset steps and in the check steps ("checks"), from the run's
+    step start and end events (what Dagster's UI shows as step durations)."""
+    layer_of = {"__".join(k.path): k.path[0] for k in job.asset_layer.selected_asset_keys}
+    started: dict[str, float] = {}
+    totals: dict[str, float] = defaultdict(float)
+    for record in instance.all_logs(run_id, of_type=STEP_EVENTS):
+        if record.dagster_event.event_type == dg.DagsterEventType.STEP_START:
+            started[record.step_key] = record.timestamp
+        elif record.step_key in started:
+            layer = layer_of.get(record.step_key, "checks")
+            totals[layer] += record.timestamp - started.pop(record.step_key)
+    return dict(totals)

@@ -33,13 +33,23 @@ def render_summary(outcome: RunOutcome, lake: str, source: str) -> str:
         lines += ["", "Not materialized: " + ", ".join(outcome.not_run)]
     lines += [
         "",
-        f"Wall time: {outcome.seconds:.1f} s",
+        f"Wall time: {outcome.seconds:.1f} s{_by_layer(outcome)}",
         f"Source:    {open_store(source).url}",
         f"Lake:      {lake_store.url}",
         f'Query it:  olist-lakehouse sql --lake {lake} "SELECT count(*) FROM clean.orders"',
         f"Result:    {_result(outcome)}",
     ]
     return "\n".join(lines)
+
+
+LAYERS = ("raw", "clean", "checks", "business", "report")
+
+
+def _by_layer(outcome: RunOutcome) -> str:
+    """Where the run's time went, e.g. " (raw 0.9 s, clean 4.4 s, checks 2.8 s, ...)"."""
+    spent = outcome.layer_seconds
+    parts = [f"{layer} {spent[layer]:.1f} s" for layer in LAYERS if layer in spent]
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def _clean_table(outcome: RunOutcome) -> list[str]:

@@ -1,6 +1,7 @@
 """End to end through the command line: generate, then run every asset into a local or an S3 lake."""
 
 import os
+import re
 from pathlib import Path
 
 import boto3
@@ -8,8 +9,9 @@ import dagster as dg
 import pytest
 
 from olist_assets.cli.main import main
+from olist_assets.core.business.tables import BUSINESS_TABLES
 from olist_assets.core.contracts import CONTRACTS
-from olist_assets.core.tables import BATCH_COLUMN, CLEAN
+from olist_assets.core.tables import BATCH_COLUMN, BUSINESS, CLEAN
 from olist_assets.definitions import build_definitions
 from olist_assets.defs.landing_sensor import landing_sensor
 from olist_assets.stores.iceberg.catalogs import DEFAULT_GLUE_DATABASES
@@ -26,8 +28,14 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _snapshots(lake: Path | str) -> dict[str, int | None]:
+    """The current snapshot of every clean and business table."""
     tables = open_tables(str(lake), os.environ)
-    return {name: tables.state(contract).snapshot_id for name, contract in CONTRACTS.items()}
+    clean = {name: tables.state(contract).snapshot_id for name, contract in CONTRACTS.items()}
+    business = {
+        f"business.{name}": tables.load(BUSINESS, name).current_snapshot().snapshot_id
+        for name in BUSINESS_TABLES
+    }
+    return clean | business
 
 
 def _clean_rows(lake: Path | str, table: str) -> list[tuple]:
@@ -45,6 +53,8 @@ def test_run_lands_cleans_and_reports_every_table(landing: Path, tmp_path: Path,
     assert "Result:    OK" in out
     assert f"Report: {lake / 'reports' / 'olist_report.html'}" in out
     assert "fact_orders" in out and "Checks: " in out
+    layers = r"raw [\d.]+ s, clean [\d.]+ s, checks [\d.]+ s, business [\d.]+ s, report [\d.]+ s"
+    assert re.search(rf"^Wall time: [\d.]+ s \({layers}\)$", out, re.MULTILINE), out
     tables = open_tables(str(lake), os.environ)
     for contract in CONTRACTS.values():
         raw = lake / "raw" / contract.file_name
