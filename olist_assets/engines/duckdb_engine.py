@@ -70,7 +70,7 @@ class DuckDBEngine:
         inputs = self._pin_inputs(name)
         standing = current_build(self.tables, name, inputs)
         if standing is not None:
-            self._ensure(BUSINESS, name)
+            self._attach(BUSINESS, name)
             return replace(standing, seconds=time.perf_counter() - started)
         connection = self._connection
         location = self.tables.location(BUSINESS, name)

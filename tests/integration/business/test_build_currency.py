@@ -70,3 +70,19 @@ def test_a_compacted_build_stays_current(tiny_lake):
     # When it is built again from the same inputs, Then nothing is committed
     again = engine.build_table("fact_orders")
     assert not again.rebuilt and again.snapshot_id == compacted
+
+
+def test_a_table_found_current_is_read_at_its_current_snapshot(tiny_lake):
+    # Given an engine that read business.fact_orders before another engine rebuilt it
+    reader, writer = DuckDBEngine(tiny_lake), DuckDBEngine(tiny_lake)
+    writer.build_table("fact_orders")
+    assert reader.query("SELECT count(*) AS n FROM business.fact_orders").to_pylist() == [{"n": 12}]
+    restate_clean_table(tiny_lake, "orders")
+    rebuilt = writer.build_table("fact_orders")
+
+    # When the first engine builds the table and finds it current
+    found = reader.build_table("fact_orders")
+
+    # Then it reads the table at that snapshot from now on, not at the one it had pinned
+    assert (found.rebuilt, found.snapshot_id) == (False, rebuilt.snapshot_id)
+    assert reader.pinned["business.fact_orders"] == rebuilt.snapshot_id
