@@ -111,12 +111,13 @@ def run(source: str, lake: str) -> int:
     """Land SOURCE into the lake and materialize every asset, then print a summary."""
     _check_location("--source", source, must_exist=True)
     _check_location("--lake", lake, must_exist=False)
+    home = dagster_home()
     from olist_assets.cli.execution import materialize_all
     from olist_assets.cli.summary import render_summary
 
     click.echo(f"Running the pipeline: {source} -> {lake}")
     log_level = "DEBUG" if click.get_current_context().find_root().obj["verbose"] else "CRITICAL"
-    with _dagster_instance() as instance:
+    with _dagster_instance(home) as instance:
         outcome = materialize_all(lake, source, instance, log_level)
     click.echo(render_summary(outcome, lake=lake, source=source))
     return 0 if outcome.ok else 1
@@ -145,13 +146,26 @@ def report(lake: str, out: Path) -> int:
     return 0
 
 
+def dagster_home() -> Path | None:
+    """$DAGSTER_HOME, where command-line runs and rollbacks are recorded for the UI (None when
+    unset); UserError when it is not an absolute path, as Dagster requires."""
+    home = os.environ.get("DAGSTER_HOME")
+    if home and not os.path.isabs(home):
+        raise UserError(
+            f"DAGSTER_HOME must be an absolute path, not {home!r}: "
+            f"export DAGSTER_HOME={Path(home).resolve()}"
+        )
+    return Path(home) if home else None
+
+
 @contextlib.contextmanager
-def _dagster_instance() -> Iterator:
-    """$DAGSTER_HOME's instance when set, so command-line runs show in the UI; else an ephemeral one."""
+def _dagster_instance(home: Path | None) -> Iterator:
+    """The instance at `home` when given, so command-line runs show in the UI; else an ephemeral
+    one."""
     import dagster as dg
 
-    if home := os.environ.get("DAGSTER_HOME"):
-        Path(home).mkdir(parents=True, exist_ok=True)
+    if home:
+        home.mkdir(parents=True, exist_ok=True)
         with dg.DagsterInstance.get() as instance:
             yield instance
     else:

@@ -3,7 +3,6 @@ file, maintain the tables, rebuild a lost catalog."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import click
 
 from olist_assets.cli.errors import UserError
-from olist_assets.cli.pipeline import LAKE_OPTION, open_tables
+from olist_assets.cli.pipeline import LAKE_OPTION, dagster_home, open_tables
 
 TABLE_HELP = "A table as NAMESPACE.NAME (clean.orders, business.fact_orders); NAME alone is clean."
 
@@ -100,21 +99,26 @@ def rollback(lake: str, table: str, snapshot: int) -> int:
     from olist_assets.stores.iceberg.history import rollback as roll_back
 
     namespace, name = _split(table)
+    home = dagster_home()
     undone = roll_back(open_tables(lake), namespace, name, snapshot)
     click.echo(f"{namespace}.{name} is at snapshot {snapshot} again")
     if undone:
         click.echo("Excluded until their files change: " + ", ".join(undone))
     if namespace == "clean":
         click.echo("Business tables built from it are stale: the next run rebuilds them.")
-        _tell_dagster(namespace, name, snapshot, undone)
+        if home:
+            _tell_dagster(namespace, name, snapshot, undone)
+    else:
+        click.echo(
+            "The next run builds it again, unless this build read what its inputs hold now, by "
+            "the SQL and documentation of today (docs/tables.md, Business tables)."
+        )
     return 0
 
 
 def _tell_dagster(namespace: str, name: str, snapshot: int, undone: list[str]) -> None:
-    """Record the rollback as a materialization in $DAGSTER_HOME's instance (when set), so the
-    declarative automation of `dagster dev` rebuilds what depends on the table."""
-    if not os.environ.get("DAGSTER_HOME"):
-        return
+    """Record the rollback as a materialization in $DAGSTER_HOME's instance, so the declarative
+    automation of `dagster dev` rebuilds what depends on the table."""
     import dagster as dg
 
     with dg.DagsterInstance.get() as instance:

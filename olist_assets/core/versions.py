@@ -4,7 +4,8 @@ Dagster records an asset's code version with each materialization and marks the 
 code" when the version in the code differs. A version here is the first 16 hex digits of a sha256
 over the inputs that decide the output, and nothing else:
 
-- a business table: its SQL text;
+- a business table: its SQL statement and its documentation file (`core/business/builds.py`, where
+  the same version decides whether a build is needed);
 - a clean table: its contract (documentation left out) and the source of the modules that parse,
   validate, deduplicate, choose winning rows and write them into the Iceberg table (CLEANING_RULES);
 - a raw table: the contract's file name and the source of the resolver and landing modules.
@@ -57,11 +58,6 @@ def module_source(name: str) -> bytes:
     if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
         raise ModuleNotFoundError(f"no source file for module {name}")
     return Path(spec.origin).read_bytes()
-
-
-def business_version(sql: str) -> str:
-    """The version of a business table built by this SQL text."""
-    return digest(["business", sql])
 
 
 def clean_version(contract: TableContract) -> str:

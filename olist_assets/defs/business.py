@@ -5,13 +5,13 @@ from datetime import timedelta
 
 import dagster as dg
 
+from olist_assets.core.business.builds import build_version
 from olist_assets.core.business.docs import table_doc
 from olist_assets.core.business.engine import BuildResult, SqlEngine
 from olist_assets.core.business.headline import HEADLINE_SQL, headline
 from olist_assets.core.business.tables import BUSINESS_TABLES, BusinessTable
 from olist_assets.core.checks.business import BusinessCheck, checks_for
 from olist_assets.core.lake import BUSINESS
-from olist_assets.core.versions import business_version
 from olist_assets.defs.clean import clean_key
 from olist_assets.defs.metadata import check_result, documented_schema, headline_metadata, preview
 from olist_assets.defs.ownership import owners, tags
@@ -38,7 +38,7 @@ def build_business_asset(table: BusinessTable) -> dg.AssetsDefinition:
         description=table_doc(table.name).description,
         owners=owners(BUSINESS),
         tags=tags(BUSINESS, table.name),
-        code_version=business_version(table.sql_file.read_text(encoding="utf-8")),
+        code_version=build_version(table.name),
         freshness_policy=BUSINESS_FRESHNESS,
         metadata={"grain": ", ".join(table.grain), "sql": f"sql/business/{table.sql_file.name}"},
     )

@@ -1,7 +1,7 @@
 """Publish a business table build as one Iceberg snapshot that names the clean snapshots it read.
 
-A table already built from the snapshots current now, by the current SQL and documentation, is not
-built again (`current_build`, the rule in `core/business/builds.py`).
+A table already built from the contents its inputs hold now, by the current SQL and documentation,
+is not built again (`current_build`, the rule in `core/business/builds.py`).
 
 Whichever engine computed the rows (DuckDB locally, an Athena CTAS in production), the files it
 wrote replace the table's whole content in one commit: readers see the previous build or this one.
@@ -16,9 +16,10 @@ from collections.abc import Iterable, Mapping
 import pyarrow as pa
 import pyarrow.parquet as pq
 from pyiceberg.exceptions import CommitFailedException
+from pyiceberg.schema import Schema
 from pyiceberg.table import Table
 
-from olist_assets.core.business.builds import build_is_current, build_properties
+from olist_assets.core.business.builds import build_is_current, build_properties, content_of
 from olist_assets.core.business.docs import table_doc
 from olist_assets.core.business.engine import BuildResult
 from olist_assets.core.tables import BUSINESS, ConcurrentCommitError, optimistic_commits
@@ -32,16 +33,44 @@ PUBLISH_ATTEMPTS = 10
 def current_build(
     tables: IcebergTables, name: str, inputs: dict[str, int | None]
 ) -> BuildResult | None:
-    """business.<name> as it stands (rebuilt=False, 0 seconds) when its last build read exactly
-    `inputs` with the current build version, so there is nothing to build; None when there is."""
+    """business.<name> as it stands (rebuilt=False, 0 seconds) when there is nothing to build: its
+    current snapshot was built from the contents `inputs` hold, by the current build version, and
+    the table still shows that build's schema and documentation (a rollback leaves a later build's
+    schema and comments on it); None when it must be built."""
     table = tables.load(BUSINESS, name)
     snapshot = table.current_snapshot() if table is not None else None
     summary = snapshot.summary.additional_properties if snapshot and snapshot.summary else {}
-    if snapshot is None or not build_is_current(name, summary, inputs):
+    if snapshot is None or not build_is_current(name, summary, input_contents(tables, inputs)):
+        return None
+    if not _shows_build(table, snapshot.schema_id, name):
         return None
     rows = int(summary.get("total-records", "0"))
     location = tables.location(BUSINESS, name)
     return BuildResult(name, rows, location, 0.0, snapshot.snapshot_id, inputs, rebuilt=False)
+
+
+def input_contents(tables: IcebergTables, inputs: Mapping[str, int | None]) -> dict[str, str]:
+    """The content of each input snapshot (`core/business/builds.content_of`): `clean.<t>` or
+    `business.<t>` -> the id of the snapshot that first held its rows."""
+    contents = {}
+    for qualified, snapshot_id in inputs.items():
+        namespace, table_name = qualified.split(".", 1)
+        table = tables.load(namespace, table_name)
+        snapshot = table.snapshot_by_id(snapshot_id) if table and snapshot_id is not None else None
+        summary = snapshot.summary.additional_properties if snapshot and snapshot.summary else {}
+        contents[qualified] = content_of(snapshot_id, summary)
+    return contents
+
+
+def _shows_build(table: Table, schema_id: int | None, name: str) -> bool:
+    """Whether the table's current schema is the one its current snapshot was written with, and
+    its description and column comments are the documented ones."""
+    doc, schema = table_doc(name), table.schema()
+    if schema_id is not None and schema_id != schema.schema_id:
+        return False
+    if table.properties.get("Description") != doc.description:
+        return False
+    return not _stale_docs(schema, set(schema.column_names), doc.columns)
 
 
 def publish_build(
@@ -56,7 +85,7 @@ def publish_build(
     schema = _file_schema(tables, paths[0])
     doc = table_doc(name)
     table = tables.create(BUSINESS, name, schema, doc.description)
-    properties = build_properties(name, inputs)
+    properties = build_properties(name, inputs, input_contents(tables, inputs))
     details = {"olist.operation": "build", **(summary or {}), **properties}
     if table.properties.get("Description") != doc.description:
         properties["Description"] = doc.description
@@ -130,12 +159,7 @@ def _update_schema(table: Table, schema: pa.Schema, docs: Mapping[str, str]) -> 
     same_columns = [(f.name, f.type) for f in current.as_arrow()] == [
         (f.name, f.type) for f in schema
     ]
-    stale_docs = {
-        name: text
-        for name, text in docs.items()
-        if name in wanted
-        and (name not in current.column_names or current.find_field(name).doc != text)
-    }
+    stale_docs = _stale_docs(current, wanted, docs)
     if same_columns and not stale_docs:
         return
     with table.update_schema(allow_incompatible_changes=True) as update:
@@ -147,6 +171,16 @@ def _update_schema(table: Table, schema: pa.Schema, docs: Mapping[str, str]) -> 
         with table.update_schema() as update:
             for name, text in stale_docs.items():
                 update.update_column(name, doc=text)
+
+
+def _stale_docs(current: Schema, wanted: set[str], docs: Mapping[str, str]) -> dict[str, str]:
+    """The documented meanings of the wanted columns that the schema lacks or words otherwise."""
+    return {
+        name: text
+        for name, text in docs.items()
+        if name in wanted
+        and (name not in current.column_names or current.find_field(name).doc != text)
+    }
 
 
 def _gone(names: Iterable[str], wanted: set[str]) -> list[str]:

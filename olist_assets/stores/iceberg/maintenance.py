@@ -18,7 +18,7 @@ import pyarrow as pa
 from pyiceberg.table import Table
 
 from olist_assets.core import lake
-from olist_assets.core.business.builds import BUILD_PROPERTIES
+from olist_assets.core.business.builds import BUILD_PROPERTIES, CONTENT_OF_PROPERTY, content_of
 from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.storage import ObjectInfo
 from olist_assets.core.tables import (
@@ -186,13 +186,17 @@ def _staged_contents(table: Table, name: str) -> set[str]:
 
 
 def _carried(table: Table) -> tuple[dict[str, str], dict[str, str]]:
-    """A compaction keeps what the current snapshot records: a clean table's ledger, a business
-    table's build (its inputs and version, so the next run need not build it again)."""
-    summary = {"olist.operation": "compact"}
+    """A compaction changes no row, and says so: its snapshot names the content it holds (the
+    snapshot that first held these rows, so nothing built from them is built again) and keeps what
+    the current snapshot records: a clean table's ledger, a business table's build."""
+    current = table.current_snapshot()
+    recorded = current.summary.additional_properties if current.summary else {}
+    summary = {
+        "olist.operation": "compact",
+        CONTENT_OF_PROPERTY: content_of(current.snapshot_id, recorded),
+    }
     if path := table.properties.get(LEDGER_PROPERTY):
         summary[LEDGER_PROPERTY] = path
-    current = table.current_snapshot()
-    recorded = current.summary.additional_properties if current and current.summary else {}
     summary |= {key: recorded[key] for key in BUILD_PROPERTIES if key in recorded}
     return {}, summary
 

@@ -245,6 +245,23 @@ def restate_clean_table(tables: IcebergTables, name: str) -> int:
     return table.current_snapshot().snapshot_id
 
 
+def split_clean_table(tables: IcebergTables, name: str) -> int:
+    """Commit clean.<name>'s rows again as two small files (a new snapshot, returned), so that
+    maintenance has something to compact."""
+    table = tables.load(CLEAN, name)
+    base = table.current_snapshot().snapshot_id
+    rows = table.scan().to_arrow()
+    half = rows.num_rows // 2
+    schema = table_schema(CONTRACTS[name])
+    paths = [
+        path
+        for part in (rows.slice(0, half), rows.slice(half))
+        for path in write_data_files(table, schema, part.to_batches())
+    ]
+    commit_files(table, base, current_files(table, base), paths, {}, {"olist.operation": "split"})
+    return table.current_snapshot().snapshot_id
+
+
 @pytest.fixture(scope="module")
 def shared_tiny_lake(tmp_path_factory: pytest.TempPathFactory) -> IcebergTables:
     """The tiny lake, made once for a module's tests that only read it."""

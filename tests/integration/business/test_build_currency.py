@@ -6,12 +6,16 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 import pytest
 
-from olist_assets.core.tables import BUSINESS
+from olist_assets.core.business import builds
+from olist_assets.core.business.docs import table_doc
+from olist_assets.core.business.tables import sql_for
+from olist_assets.core.tables import BUSINESS, CLEAN
+from olist_assets.engines import duckdb_engine
 from olist_assets.engines.duckdb_engine import DuckDBEngine
 from olist_assets.stores.iceberg.business import publish_build
 from olist_assets.stores.iceberg.history import rollback
 from olist_assets.stores.iceberg.maintenance import compact
-from tests.integration.business.conftest import restate_clean_table
+from tests.integration.business.conftest import restate_clean_table, split_clean_table
 
 pytestmark = pytest.mark.integration
 
@@ -51,10 +55,11 @@ def test_a_table_rolled_back_to_an_earlier_build_is_built_again(tiny_lake):
     assert engine.build_table("fact_orders").rebuilt
 
 
-def test_a_compacted_build_stays_current(tiny_lake):
-    # Given a build written as two files (as an Athena CTAS may), compacted by maintenance into a
-    # new snapshot of the same rows
+def test_compaction_rebuilds_nothing_neither_the_table_nor_what_reads_it(tiny_lake):
+    # Given fact_orders written as two files (as an Athena CTAS may), customer_rfm built from it,
+    # then maintenance compacting fact_orders and a clean input into new snapshots of the same rows
     engine = DuckDBEngine(tiny_lake)
+    split_clean_table(tiny_lake, "customers")
     first = engine.build_table("fact_orders")
     table = tiny_lake.load(BUSINESS, "fact_orders")
     rows = table.scan().to_arrow()
@@ -63,13 +68,48 @@ def test_a_compacted_build_stays_current(tiny_lake):
         with table.io.new_output(path).create() as out:
             pq.write_table(part, out)
     publish_build(tiny_lake, "fact_orders", paths, first.inputs)
-    merged, _ = compact(tiny_lake, BUSINESS, "fact_orders")
+    rfm = engine.build_table("customer_rfm")
+    assert compact(tiny_lake, BUSINESS, "fact_orders")[0] == 2
+    assert compact(tiny_lake, CLEAN, "customers")[0] == 2
     compacted = tiny_lake.load(BUSINESS, "fact_orders").current_snapshot().snapshot_id
-    assert merged == 2
 
-    # When it is built again from the same inputs, Then nothing is committed
+    # When both are built again, Then nothing is committed: the rows they read are the same
     again = engine.build_table("fact_orders")
     assert not again.rebuilt and again.snapshot_id == compacted
+    assert again.inputs["clean.customers"] != first.inputs["clean.customers"]
+    assert not engine.build_table("customer_rfm").rebuilt
+    assert rfm.inputs["business.fact_orders"] != compacted
+
+
+def test_a_rollback_that_leaves_a_later_builds_schema_rebuilds(tiny_lake, monkeypatch):
+    # Given a build, then one from an edited SQL adding a column, then the SQL put back and the
+    # table rolled back to the first build (whose version and inputs are current again)
+    engine = DuckDBEngine(tiny_lake)
+    first = engine.build_table("fact_orders")
+    edited = f"SELECT *, 42 AS extra FROM ({sql_for('fact_orders')})"
+    with monkeypatch.context() as patched:
+        patched.setattr(duckdb_engine, "sql_for", lambda name: edited)
+        patched.setattr(builds, "sql_for", lambda name: edited)
+        assert engine.build_table("fact_orders").rebuilt
+    rollback(tiny_lake, BUSINESS, "fact_orders", first.snapshot_id)
+    assert "extra" in tiny_lake.load(BUSINESS, "fact_orders").schema().column_names
+
+    # When it is built, Then it is rebuilt: the table showed the later build's column
+    assert engine.build_table("fact_orders").rebuilt
+    assert "extra" not in tiny_lake.load(BUSINESS, "fact_orders").schema().column_names
+
+
+def test_a_table_whose_description_was_changed_by_hand_is_rebuilt(tiny_lake):
+    engine = DuckDBEngine(tiny_lake)
+    engine.build_table("fact_orders")
+    table = tiny_lake.load(BUSINESS, "fact_orders")
+    with table.transaction() as transaction:
+        transaction.set_properties({"Description": "a later wording"})
+
+    assert engine.build_table("fact_orders").rebuilt
+    assert tiny_lake.load(BUSINESS, "fact_orders").properties["Description"] == (
+        table_doc("fact_orders").description
+    )
 
 
 def test_a_table_found_current_is_read_at_its_current_snapshot(tiny_lake):

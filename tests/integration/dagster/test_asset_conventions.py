@@ -11,12 +11,13 @@ import sys
 import dagster as dg
 import pytest
 
-from olist_assets.core.business.tables import BUSINESS_TABLES
+from olist_assets.core.business import builds
+from olist_assets.core.business.builds import build_version
+from olist_assets.core.business.tables import BUSINESS_TABLES, sql_for
 from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.versions import (
     CLEANING_RULES,
     LANDING_RULES,
-    business_version,
     clean_version,
     module_source,
     raw_version,
@@ -41,20 +42,21 @@ def test_every_asset_has_owners_a_description_tags_and_a_code_version(key: dg.As
     assert node.code_version and len(node.code_version) == 16
 
 
-def test_a_business_asset_is_versioned_by_its_sql_text() -> None:
-    for name, table in BUSINESS_TABLES.items():
-        sql = table.sql_file.read_text(encoding="utf-8")
-
-        assert GRAPH.get(business_key(name)).code_version == business_version(sql)
+def test_a_business_asset_is_versioned_as_its_builds_are() -> None:
+    for name in BUSINESS_TABLES:
+        assert GRAPH.get(business_key(name)).code_version == build_version(name)
 
 
-def test_changing_the_sql_text_changes_the_version_and_the_same_text_keeps_it() -> None:
-    sql = BUSINESS_TABLES["kpi_monthly"].sql_file.read_text(encoding="utf-8")
-
+def test_changing_the_sql_changes_the_version_and_the_same_statement_keeps_it(monkeypatch) -> None:
+    sql = sql_for("kpi_monthly")
+    before = build_version("kpi_monthly")
     edited = sql.replace("count(*) FILTER (WHERE is_sold) AS orders", "count(*) AS orders")
-
     assert edited != sql
-    assert business_version(edited) != business_version(sql)
+
+    monkeypatch.setattr(builds, "sql_for", lambda name: edited)
+    assert build_version("kpi_monthly") != before
+    monkeypatch.setattr(builds, "sql_for", lambda name: sql)
+    assert build_version("kpi_monthly") == before
 
 
 def test_every_business_table_has_its_own_version() -> None:

@@ -108,6 +108,7 @@ def test_run_exits_non_zero_naming_file_line_and_column_on_a_bad_first_file(
         f"{source}: refused olist_sellers_dataset.csv: line 1, column 3: header does not match "
         "the contract: missing columns ['seller_city']; unexpected columns ['city']"
     ) in out
+    assert re.search(r"^Wall time: [\d.]+ s \(raw [\d.]+ s, clean [\d.]+ s", out, re.MULTILINE)
     assert "Result:    FAILED" in out
     _assert_plain(out + err)
 

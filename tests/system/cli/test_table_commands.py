@@ -16,7 +16,7 @@ import pytest
 from olist_assets.cli.main import main
 from olist_assets.core.business.tables import BUSINESS_TABLES
 from olist_assets.core.contracts import CONTRACTS
-from olist_assets.core.tables import CLEAN
+from olist_assets.core.tables import BUSINESS, CLEAN
 from olist_assets.stores.iceberg.catalogs import CATALOG_FILE
 from olist_assets.stores.iceberg.tables import open_tables
 
@@ -116,6 +116,34 @@ def test_history_rollback_and_forget_undo_a_bad_drop(
     assert main(["forget", "--lake", str(work), "raw/olist_orders_dataset_2018-09.csv"]) == 0
     assert not drop.exists()
     assert canceled(work, capsys) == before
+
+
+def test_a_business_table_rolled_back_behind_its_inputs_is_built_again_by_the_next_run(
+    landing: Path, tmp_path: Path, capsys
+) -> None:
+    # Given a lake whose business tables were rebuilt after a drop, and fact_orders rolled back to
+    # its build from before the drop
+    work = tmp_path / "lake"
+    assert main(["run", "--source", str(landing), "--lake", str(work)]) == 0
+    first = open_tables(str(work), os.environ).load(BUSINESS, "fact_orders").current_snapshot()
+    drop = work / "raw" / "olist_orders_dataset_2018-09.csv"
+    drop.write_text(orders_drop(landing, "2018-09", "canceled"))
+    assert main(["run", "--source", str(landing), "--lake", str(work)]) == 0
+    unsold = "SELECT count(*) AS n FROM business.fact_orders WHERE NOT is_sold"
+    capsys.readouterr()
+    assert main(["sql", "--lake", str(work), "--format", "csv", unsold]) == 0
+    after_drop = capsys.readouterr().out
+    rollback = ["rollback", "--lake", str(work), "business.fact_orders", str(first.snapshot_id)]
+    assert main(rollback) == 0
+    assert "The next run builds it again" in capsys.readouterr().out
+
+    # When the pipeline runs, Then fact_orders is built again from the orders as they are now
+    assert main(["run", "--source", str(landing), "--lake", str(work)]) == 0
+    table = open_tables(str(work), os.environ).load(BUSINESS, "fact_orders")
+    assert table.current_snapshot().parent_snapshot_id == first.snapshot_id
+    capsys.readouterr()
+    assert main(["sql", "--lake", str(work), "--format", "csv", unsold]) == 0
+    assert capsys.readouterr().out == after_drop
 
 
 def test_maintain_and_a_rebuilt_catalog_keep_every_table(

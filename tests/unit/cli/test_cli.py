@@ -130,6 +130,30 @@ def test_run_checks_source_and_lake_before_any_work(
     assert not (tmp_path / "lake").exists()
 
 
+@pytest.mark.parametrize("command", ["run", "rollback"])
+def test_a_relative_dagster_home_is_a_usage_error_before_any_work(
+    command: str, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DAGSTER_HOME", ".dagster_home")
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    argv = {
+        "run": ["run", "--source", str(tmp_path), "--lake", str(lake)],
+        "rollback": ["rollback", "--lake", str(lake), "clean.orders", "1"],
+    }[command]
+
+    code, _, err = run_cli(argv, capsys)
+
+    assert code == 2
+    assert error_lines(err) == [
+        "Error: DAGSTER_HOME must be an absolute path, not '.dagster_home': export "
+        f"DAGSTER_HOME={tmp_path.resolve() / '.dagster_home'}"
+    ]
+    assert_plain(err)
+    assert not (tmp_path / ".dagster_home").exists() and not any(lake.iterdir())
+
+
 def test_help_documents_the_exit_codes(capsys) -> None:
     code, out, _ = run_cli(["--help"], capsys)
 
