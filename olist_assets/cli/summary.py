@@ -16,10 +16,12 @@ def render_summary(outcome: RunOutcome, lake: str, source: str) -> str:
     lines += _clean_table(outcome)
     business = {k: v for k, v in outcome.materialized.items() if k.startswith("business/")}
     if business:
-        lines += ["", f"{'business table':<28}{'rows':>12}"]
+        lines += ["", f"{'business table':<28}{'rows':>12}  this run"]
         for key, metadata in sorted(business.items()):
+            built = "built" if metadata.get("rebuilt", True) else "unchanged (inputs unchanged)"
             lines.append(
                 f"{key.removeprefix('business/'):<28}{metadata.get('dagster/row_count', 0):>12,}"
+                f"  {built}"
             )
     report = outcome.materialized.get("report/olist_report")
     if report:

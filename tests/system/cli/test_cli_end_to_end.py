@@ -71,12 +71,15 @@ def test_second_run_on_the_same_input_commits_nothing(
 ) -> None:
     lake = tmp_path / "lake"
     assert main(["run", "--source", str(landing), "--lake", str(lake)]) == 0
+    assert re.search(r"^fact_orders +[\d,]+  built$", capsys.readouterr().out, re.MULTILINE)
     first = _snapshots(lake)
 
     assert main(["run", "--source", str(landing), "--lake", str(lake)]) == 0
 
     assert _snapshots(lake) == first
-    capsys.readouterr()
+    out = capsys.readouterr().out
+    for name in BUSINESS_TABLES:
+        assert re.search(rf"^{name} +[\d,]+  unchanged \(inputs unchanged\)$", out, re.MULTILINE)
 
 
 def _copy(landing: Path, source: Path) -> Path:
