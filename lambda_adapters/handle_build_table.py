@@ -1,4 +1,8 @@
-"""Build table: rebuild one business table on Athena from its SQL file, switch readers to it, record it."""
+"""Build table: rebuild one business table on Athena from its SQL file, switch readers to it, record it.
+
+Event: {"table": name, "execution": id (optional), "rebuild": true (optional: build even when the
+table was built from what its inputs hold now, e.g. after an engine change)}.
+"""
 
 import dataclasses
 import os
@@ -20,7 +24,7 @@ def lambda_handler(event, context):
         tables = open_tables(env[settings.LAKE_URL], os.environ)
         store = tables.store
         engine = AthenaEngine(tables, workgroup=env[settings.ATHENA_WORKGROUP])
-        result = engine.build_table(table)
+        result = engine.build_table(table, rebuild=event.get("rebuild") is True)
         record_key = runs.record_business_build(
             store,
             result,

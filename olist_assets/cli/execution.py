@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from olist_assets.cli.errors import step_failure_message
+from olist_assets.core.business.tables import BUSINESS_TABLES
+from olist_assets.core.lake import BUSINESS
 from olist_assets.definitions import build_definitions
 from olist_assets.defs.jobs import cli_run_tags, full_refresh_job
 
@@ -42,21 +44,31 @@ class RunOutcome:
 
 
 def materialize_all(
-    lake_url: str, landing_url: str, instance: dg.DagsterInstance, log_level: str = "CRITICAL"
+    lake_url: str,
+    landing_url: str,
+    instance: dg.DagsterInstance,
+    log_level: str = "CRITICAL",
+    rebuild_business: bool = False,
 ) -> RunOutcome:
     """Run the whole asset graph (raw, clean, business, checks) against one lake, as the
     full_refresh job tagged with its trigger (cli), source and lake, so the UI shows what ran.
 
     Dagster's console log (with its stack traces) is silent by default: the outcome carries every
-    failure as one line; a lower `log_level` ("DEBUG" for --verbose) shows it.
+    failure as one line; a lower `log_level` ("DEBUG" for --verbose) shows it. With
+    `rebuild_business`, every business table is built even if its inputs did not change.
     """
     definitions = build_definitions(lake_url=lake_url, landing_url=landing_url)
     job = definitions.resolve_job_def(full_refresh_job.name)
+    run_config: dict = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    if rebuild_business:
+        run_config["ops"] = {
+            f"{BUSINESS}__{name}": {"config": {"rebuild": True}} for name in BUSINESS_TABLES
+        }
     started = time.perf_counter()
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        run_config=run_config,
         tags=cli_run_tags(source=landing_url, lake=lake_url),
     )
     outcome = RunOutcome(

@@ -107,7 +107,13 @@ def generate(scale: float, seed: int, out: Path, monthly_drops: bool) -> int:
     help="Where the CSV files arrive: a local folder or an s3:// URL.",
 )
 @LAKE_OPTION
-def run(source: str, lake: str) -> int:
+@click.option(
+    "--rebuild-business",
+    is_flag=True,
+    help="Build every business table, also those already built from what their inputs hold now "
+    "by the current SQL (after a DuckDB upgrade, say).",
+)
+def run(source: str, lake: str, rebuild_business: bool) -> int:
     """Land SOURCE into the lake and materialize every asset, then print a summary."""
     _check_location("--source", source, must_exist=True)
     _check_location("--lake", lake, must_exist=False)
@@ -118,7 +124,7 @@ def run(source: str, lake: str) -> int:
     click.echo(f"Running the pipeline: {source} -> {lake}")
     log_level = "DEBUG" if click.get_current_context().find_root().obj["verbose"] else "CRITICAL"
     with _dagster_instance(home) as instance:
-        outcome = materialize_all(lake, source, instance, log_level)
+        outcome = materialize_all(lake, source, instance, log_level, rebuild_business)
     click.echo(render_summary(outcome, lake=lake, source=source))
     return 0 if outcome.ok else 1
 

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import dagster as dg
+from pydantic import Field
 
 from olist_assets.core.business.builds import build_version
 from olist_assets.core.business.docs import table_doc
@@ -29,6 +30,16 @@ def business_key(name: str) -> dg.AssetKey:
     return dg.AssetKey([BUSINESS, name])
 
 
+class BusinessBuild(dg.Config):
+    """How a run builds a business table: only when its inputs or version changed, unless told."""
+
+    rebuild: bool = Field(
+        default=False,
+        description="Build even when the table was built from what its inputs hold now by the "
+        "current SQL and documentation (after a DuckDB upgrade, say). Default: only when needed.",
+    )
+
+
 def build_business_asset(table: BusinessTable) -> dg.AssetsDefinition:
     @dg.asset(
         key=business_key(table.name),
@@ -43,10 +54,10 @@ def build_business_asset(table: BusinessTable) -> dg.AssetsDefinition:
         metadata={"grain": ", ".join(table.grain), "sql": f"sql/business/{table.sql_file.name}"},
     )
     def business_table(
-        context: dg.AssetExecutionContext, duckdb: DuckDBResource
+        context: dg.AssetExecutionContext, config: BusinessBuild, duckdb: DuckDBResource
     ) -> dg.MaterializeResult:
         engine = duckdb.engine()
-        result = engine.build_table(table.name)
+        result = engine.build_table(table.name, rebuild=config.rebuild)
         context.log.info(
             f"{table.name}: {result.rows} rows in {result.seconds:.2f}s, "
             f"snapshot {result.snapshot_id} from {result.inputs}"

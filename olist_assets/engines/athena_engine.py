@@ -81,13 +81,16 @@ class AthenaEngine:
         """The SQL with `clean.` and `business.` pointing at this deployment's Glue databases."""
         return qualify_schemas(sql, self.clean_database, self.business_database)
 
-    def build_table(self, name: str, run_id: str | None = None) -> BuildResult:
+    def build_table(
+        self, name: str, rebuild: bool = False, run_id: str | None = None
+    ) -> BuildResult:
         """CTAS the table's rows as Parquet under its location, then commit them as one snapshot; a
-        table already built from its inputs' current snapshots runs no query (rebuilt=False)."""
+        table already built from what its inputs hold now runs no query (rebuilt=False) unless
+        `rebuild`."""
         started = time.perf_counter()
         self._require_client_settings()
         inputs = self._pinned_inputs(name)
-        standing = current_build(self.tables, name, inputs)
+        standing = None if rebuild else current_build(self.tables, name, inputs)
         if standing is not None:
             return replace(standing, seconds=time.perf_counter() - started)
         run_id = run_id or new_run_id()

@@ -62,13 +62,14 @@ class DuckDBEngine:
             self._attach(namespace, name)
         return self._connection
 
-    def build_table(self, name: str) -> BuildResult:
+    def build_table(self, name: str, rebuild: bool = False) -> BuildResult:
         """Run the table's SQL, write its Parquet and commit it as the table's new snapshot; a table
-        already built from its inputs' current snapshots is left as it is (rebuilt=False)."""
+        already built from what its inputs hold now is left as it is (rebuilt=False) unless
+        `rebuild` (after an engine upgrade, say)."""
         started = time.perf_counter()
         sql = sql_for(name)
         inputs = self._pin_inputs(name)
-        standing = current_build(self.tables, name, inputs)
+        standing = None if rebuild else current_build(self.tables, name, inputs)
         if standing is not None:
             self._attach(BUSINESS, name)
             return replace(standing, seconds=time.perf_counter() - started)

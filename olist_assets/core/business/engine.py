@@ -32,9 +32,10 @@ class BuildResult:
 class SqlEngine(Protocol):
     """What the business layer needs from a SQL engine."""
 
-    def build_table(self, name: str) -> BuildResult:
+    def build_table(self, name: str, rebuild: bool = False) -> BuildResult:
         """Run the table's SQL and publish the result as one snapshot of `business.<name>`, unless
-        the table was already built from the current input snapshots (BuildResult.rebuilt)."""
+        the table was already built from what its inputs hold now (BuildResult.rebuilt) and
+        `rebuild` is False."""
         ...
 
     def query(self, sql: str) -> pa.Table:

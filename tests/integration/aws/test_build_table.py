@@ -23,8 +23,10 @@ def stubbed_athena(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """AthenaEngine.build_table returning a fixed result (moto has no Athena); returns what it built."""
     built: list[str] = []
 
-    def build_table(engine: AthenaEngine, name: str, run_id: str | None = None) -> BuildResult:
-        built.append(name)
+    def build_table(
+        engine: AthenaEngine, name: str, rebuild: bool = False, run_id: str | None = None
+    ) -> BuildResult:
+        built.append(f"{name}, rebuild" if rebuild else name)
         return BuildResult(name, 1234, LOCATION, 12.34567, SNAPSHOT, INPUTS)
 
     monkeypatch.setattr(AthenaEngine, "build_table", build_table)
@@ -55,6 +57,15 @@ def test_a_build_writes_a_run_record_with_rows_location_snapshots_duration_and_e
         "code_version": "test-0000000",
         "rebuilt": True,
     }
+
+
+def test_a_rebuild_can_be_asked_for_in_the_event(lake_aws, stubbed_athena, context) -> None:
+    event = {"table": "fact_orders", "rebuild": True}
+
+    handle_build_table.lambda_handler(event, context("build_table"))
+    handle_build_table.lambda_handler({"table": "fact_orders"}, context("build_table"))
+
+    assert stubbed_athena == ["fact_orders, rebuild", "fact_orders"]
 
 
 def test_each_build_gets_its_own_record_and_a_manual_one_has_no_execution(

@@ -82,6 +82,21 @@ def test_second_run_on_the_same_input_commits_nothing(
         assert re.search(rf"^{name} +[\d,]+  unchanged \(inputs unchanged\)$", out, re.MULTILINE)
 
 
+def test_rebuild_business_builds_every_business_table_of_an_unchanged_lake(
+    landing: Path, tmp_path: Path, capsys
+) -> None:
+    lake = tmp_path / "lake"
+    assert main(["run", "--source", str(landing), "--lake", str(lake)]) == 0
+    first = _snapshots(lake)
+
+    assert main(["run", "--source", str(landing), "--lake", str(lake), "--rebuild-business"]) == 0
+
+    after = _snapshots(lake)
+    changed = {name for name in first if after[name] != first[name]}
+    assert changed == {f"business.{name}" for name in BUSINESS_TABLES}
+    assert "unchanged" not in capsys.readouterr().out.split("business table")[-1]
+
+
 def _copy(landing: Path, source: Path) -> Path:
     source.mkdir()
     for path in landing.iterdir():
