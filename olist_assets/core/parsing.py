@@ -568,13 +568,8 @@ class _BlockReader:
         `cat`: the second file's BOM leaves its first header field unparsed, quotes and all)."""
         names = self.contract.source_columns
         first = names[0]
-        spellings = (first, f"\ufeff{first}", f'\ufeff"{first}"')
         repeated = np.zeros(len(strings[0]), dtype=bool)
-        lengths = pc.binary_length(strings[0])
-        sized = pc.is_in(lengths, pa.array({len(s.encode()) for s in spellings}, lengths.type))
-        if not pc.any(sized).as_py():  # one pass over the lengths: no record can be the header
-            return repeated
-        for spelling in spellings:
+        for spelling in (first, f"\ufeff{first}", f'\ufeff"{first}"'):
             repeated |= _equal_to(strings[0], spelling)
         for values, name in zip(strings[1:], names[1:], strict=True):
             if not repeated.any():
