@@ -24,7 +24,10 @@ def lambda_handler(event, context):
         tables = open_tables(env[settings.LAKE_URL], os.environ)
         store = tables.store
         engine = AthenaEngine(tables, workgroup=env[settings.ATHENA_WORKGROUP])
-        result = engine.build_table(table, rebuild=event.get("rebuild") is True)
+        rebuild = event.get("rebuild", False)
+        if not isinstance(rebuild, bool):
+            raise ValueError(f"rebuild must be true or false (a JSON boolean), not {rebuild!r}")
+        result = engine.build_table(table, rebuild=rebuild)
         record_key = runs.record_business_build(
             store,
             result,

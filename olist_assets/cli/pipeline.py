@@ -159,7 +159,7 @@ def dagster_home() -> Path | None:
     if home and not os.path.isabs(home):
         raise UserError(
             f"DAGSTER_HOME must be an absolute path, not {home!r}: "
-            f"export DAGSTER_HOME={Path(home).resolve()}"
+            f"export DAGSTER_HOME={Path(home).expanduser().resolve()}"
         )
     return Path(home) if home else None
 

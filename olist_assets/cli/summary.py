@@ -18,7 +18,9 @@ def render_summary(outcome: RunOutcome, lake: str, source: str) -> str:
     if business:
         lines += ["", f"{'business table':<28}{'rows':>12}  this run"]
         for key, metadata in sorted(business.items()):
-            built = "built" if metadata.get("rebuilt", True) else "unchanged (inputs unchanged)"
+            built = (
+                "built" if metadata.get("rebuilt", True) else "unchanged (built from these inputs)"
+            )
             lines.append(
                 f"{key.removeprefix('business/'):<28}{metadata.get('dagster/row_count', 0):>12,}"
                 f"  {built}"

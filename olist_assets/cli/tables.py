@@ -94,33 +94,37 @@ def rollback(lake: str, table: str, snapshot: int) -> int:
     """Make SNAPSHOT of TABLE current again (undo a bad drop).
 
     The batches it undoes are excluded, so the next run does not land them again (until their file
-    changes); business tables built from them are stale until the next refresh rebuilds them.
+    changes). It names the business tables the next run builds again (those built from other rows
+    than the tables hold now).
     """
+    from olist_assets.stores.iceberg.business import stale_builds
     from olist_assets.stores.iceberg.history import rollback as roll_back
 
     namespace, name = _split(table)
     home = dagster_home()
-    undone = roll_back(open_tables(lake), namespace, name, snapshot)
+    tables = open_tables(lake)
+    undone = roll_back(tables, namespace, name, snapshot)
     click.echo(f"{namespace}.{name} is at snapshot {snapshot} again")
     if undone:
         click.echo("Excluded until their files change: " + ", ".join(undone))
-    if namespace == "clean":
-        click.echo("Business tables built from it are stale: the next run rebuilds them.")
-        if home:
-            _tell_dagster(namespace, name, snapshot, undone)
-    else:
-        click.echo(
-            "The next run builds it again, unless this build read what its inputs hold now, by "
-            "the SQL and documentation of today (docs/tables.md, Business tables)."
-        )
+    click.echo(_next_builds(stale_builds(tables)))
+    if namespace == "clean" and home:
+        _tell_dagster(home, namespace, name, snapshot, undone)
     return 0
 
 
-def _tell_dagster(namespace: str, name: str, snapshot: int, undone: list[str]) -> None:
-    """Record the rollback as a materialization in $DAGSTER_HOME's instance, so the declarative
-    automation of `dagster dev` rebuilds what depends on the table."""
+def _next_builds(stale: list[str]) -> str:
+    if not stale:
+        return "No business table needs building: each was built from what its inputs hold now."
+    return "The next run builds again: " + ", ".join(f"business.{name}" for name in stale)
+
+
+def _tell_dagster(home: Path, namespace: str, name: str, snapshot: int, undone: list[str]) -> None:
+    """Record the rollback as a materialization in the instance at `home` ($DAGSTER_HOME, created
+    when missing), so the declarative automation of `dagster dev` rebuilds what depends on it."""
     import dagster as dg
 
+    home.mkdir(parents=True, exist_ok=True)
     with dg.DagsterInstance.get() as instance:
         instance.report_runless_asset_event(
             dg.AssetMaterialization(

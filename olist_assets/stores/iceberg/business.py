@@ -22,7 +22,8 @@ from pyiceberg.table import Table
 from olist_assets.core.business.builds import build_is_current, build_properties, content_of
 from olist_assets.core.business.docs import table_doc
 from olist_assets.core.business.engine import BuildResult
-from olist_assets.core.tables import BUSINESS, ConcurrentCommitError, optimistic_commits
+from olist_assets.core.business.tables import BUSINESS_TABLES, build_stages
+from olist_assets.core.tables import BUSINESS, CLEAN, ConcurrentCommitError, optimistic_commits
 from olist_assets.stores.iceberg.commits import commit_files
 from olist_assets.stores.iceberg.datafiles import current_files
 from olist_assets.stores.iceberg.tables import IcebergTables
@@ -47,6 +48,25 @@ def current_build(
     rows = int(summary.get("total-records", "0"))
     location = tables.location(BUSINESS, name)
     return BuildResult(name, rows, location, 0.0, snapshot.snapshot_id, inputs, rebuilt=False)
+
+
+def stale_builds(tables: IcebergTables) -> list[str]:
+    """The business tables the next build of the layer will build (in build order): those not
+    built from what their inputs hold now by the current version (`current_build`), those whose
+    input is missing, and everything built from a table that will be built."""
+    stale: list[str] = []
+    for name in [name for stage in build_stages() for name in stage]:
+        table = BUSINESS_TABLES[name]
+        if any(upstream in stale for upstream in table.depends_on):
+            stale.append(name)
+            continue
+        wanted = [(CLEAN, t) for t in table.reads] + [(BUSINESS, t) for t in table.depends_on]
+        loaded = {f"{namespace}.{t}": tables.load(namespace, t) for namespace, t in wanted}
+        snapshots = {key: t.current_snapshot() if t else None for key, t in loaded.items()}
+        inputs = {key: s.snapshot_id for key, s in snapshots.items() if s is not None}
+        if len(inputs) < len(wanted) or current_build(tables, name, inputs) is None:
+            stale.append(name)
+    return stale
 
 
 def input_contents(tables: IcebergTables, inputs: Mapping[str, int | None]) -> dict[str, str]:

@@ -87,6 +87,8 @@ def compact(tables: IcebergTables, namespace: str, name: str) -> tuple[int, int]
         with attempt:
             table = tables.load(namespace, name)
             snapshot = table.current_snapshot()
+            if _rolled_back_across_a_schema_change(table):
+                return 0, 0
             base = snapshot.snapshot_id if snapshot else None
             small = _small_files_sharing_a_partition(current_files(table, base))
             if not small:
@@ -101,6 +103,14 @@ def compact(tables: IcebergTables, namespace: str, name: str) -> tuple[int, int]
                     table.io.delete(path)
                 raise
     return len(small), len(written)
+
+
+def _rolled_back_across_a_schema_change(table: Table) -> bool:
+    """Whether the current snapshot was written with another schema than the table's current one
+    (a business table rolled back past a column change): its files are left as they are, for the
+    next build to replace, rather than rewritten into a schema they were not written with."""
+    snapshot = table.current_snapshot()
+    return bool(snapshot and snapshot.schema_id not in (None, table.schema().schema_id))
 
 
 def _small_files_sharing_a_partition(files: list) -> list:

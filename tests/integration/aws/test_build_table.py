@@ -68,6 +68,14 @@ def test_a_rebuild_can_be_asked_for_in_the_event(lake_aws, stubbed_athena, conte
     assert stubbed_athena == ["fact_orders, rebuild", "fact_orders"]
 
 
+def test_a_rebuild_that_is_not_a_boolean_is_refused(lake_aws, stubbed_athena, context) -> None:
+    event = {"table": "fact_orders", "rebuild": "true"}
+
+    with pytest.raises(ValueError, match="rebuild must be true or false"):
+        handle_build_table.lambda_handler(event, context("build_table"))
+    assert stubbed_athena == []
+
+
 def test_each_build_gets_its_own_record_and_a_manual_one_has_no_execution(
     lake_aws, stubbed_athena, context
 ) -> None:

@@ -55,7 +55,7 @@ class RecordingEngine:
     def __init__(self, tables, workgroup, session=None) -> None:
         self.tables = tables
 
-    def build_table(self, name: str) -> BuildResult:
+    def build_table(self, name: str, rebuild: bool = False) -> BuildResult:
         if name == self.fail_table:
             raise RuntimeError(f"Athena query failed: table {name} (simulated)")
         self.built.append(name)

@@ -8,11 +8,11 @@ import pytest
 
 from olist_assets.core.business import builds
 from olist_assets.core.business.docs import table_doc
-from olist_assets.core.business.tables import sql_for
+from olist_assets.core.business.tables import build_stages, sql_for
 from olist_assets.core.tables import BUSINESS, CLEAN
 from olist_assets.engines import duckdb_engine
 from olist_assets.engines.duckdb_engine import DuckDBEngine
-from olist_assets.stores.iceberg.business import publish_build
+from olist_assets.stores.iceberg.business import publish_build, stale_builds
 from olist_assets.stores.iceberg.history import rollback
 from olist_assets.stores.iceberg.maintenance import compact
 from tests.integration.business.conftest import restate_clean_table, split_clean_table
@@ -126,3 +126,44 @@ def test_a_table_found_current_is_read_at_its_current_snapshot(tiny_lake):
     # Then it reads the table at that snapshot from now on, not at the one it had pinned
     assert (found.rebuilt, found.snapshot_id) == (False, rebuilt.snapshot_id)
     assert reader.pinned["business.fact_orders"] == rebuilt.snapshot_id
+
+
+def test_stale_builds_names_what_the_next_build_of_the_layer_builds(tiny_lake):
+    # Given the whole layer built
+    engine = DuckDBEngine(tiny_lake)
+    for name in [name for stage in build_stages() for name in stage]:
+        engine.build_table(name)
+    assert stale_builds(tiny_lake) == []
+
+    # When clean.sellers holds other rows, Then the tables reading it, and what is built from
+    # them, are named in build order
+    restate_clean_table(tiny_lake, "sellers")
+    assert stale_builds(tiny_lake) == ["fact_order_items", "sales_monthly", "seller_scorecard"]
+
+
+def test_maintenance_leaves_a_build_rolled_back_past_a_column_change_for_the_next_build(
+    tiny_lake, monkeypatch
+):
+    # Given a build written as two files, a later build adding a column, and a rollback to the
+    # first: the table's schema has the column, the files it points at do not
+    engine = DuckDBEngine(tiny_lake)
+    first = engine.build_table("fact_orders")
+    table = tiny_lake.load(BUSINESS, "fact_orders")
+    rows = table.scan().to_arrow()
+    paths = [f"{first.location}/data/part-{i}.parquet" for i in range(2)]
+    for path, part in zip(paths, (rows.slice(0, 6), rows.slice(6)), strict=True):
+        with table.io.new_output(path).create() as out:
+            pq.write_table(part, out)
+    two_files = publish_build(tiny_lake, "fact_orders", paths, first.inputs)
+    edited = f"SELECT *, 42 AS extra FROM ({sql_for('fact_orders')})"
+    with monkeypatch.context() as patched:
+        patched.setattr(duckdb_engine, "sql_for", lambda name: edited)
+        patched.setattr(builds, "sql_for", lambda name: edited)
+        engine.build_table("fact_orders")
+    rollback(tiny_lake, BUSINESS, "fact_orders", two_files)
+
+    # When maintenance runs, Then it rewrites nothing of that table, and the next build replaces it
+    assert compact(tiny_lake, BUSINESS, "fact_orders") == (0, 0)
+    assert tiny_lake.load(BUSINESS, "fact_orders").current_snapshot().snapshot_id == two_files
+    assert engine.build_table("fact_orders").rebuilt
+    assert engine.query("SELECT count(*) AS n FROM business.fact_orders").to_pylist() == [{"n": 12}]
