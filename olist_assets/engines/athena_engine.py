@@ -35,7 +35,12 @@ from olist_assets.core.business.tables import (
 )
 from olist_assets.core.tables import BUSINESS, CLEAN
 from olist_assets.engines.athena_queries import run_query, select_results
-from olist_assets.stores.iceberg.business import current_build, iceberg_ready, publish_build
+from olist_assets.stores.iceberg.business import (
+    current_build,
+    iceberg_ready,
+    input_contents,
+    publish_build,
+)
 from olist_assets.stores.iceberg.tables import IcebergTables
 
 HIVE_TYPES = {
@@ -90,7 +95,8 @@ class AthenaEngine:
         started = time.perf_counter()
         self._require_client_settings()
         inputs = self._pinned_inputs(name)
-        standing = None if rebuild else current_build(self.tables, name, inputs)
+        contents = input_contents(self.tables, inputs)
+        standing = None if rebuild else current_build(self.tables, name, inputs, contents)
         if standing is not None:
             return replace(standing, seconds=time.perf_counter() - started)
         run_id = run_id or new_run_id()
@@ -106,6 +112,7 @@ class AthenaEngine:
                 name,
                 paths,
                 inputs,
+                contents,
                 {"olist.engine": "athena", "olist.query": query_id},
             )
         except Exception:

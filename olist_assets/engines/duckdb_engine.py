@@ -25,7 +25,7 @@ from olist_assets.core.business.engine import BuildResult
 from olist_assets.core.business.tables import BUSINESS_TABLES, sql_for
 from olist_assets.core.contracts import CONTRACTS
 from olist_assets.core.tables import BUSINESS, CLEAN, QUARANTINE
-from olist_assets.stores.iceberg.business import current_build, publish_build
+from olist_assets.stores.iceberg.business import current_build, input_contents, publish_build
 from olist_assets.stores.iceberg.datafiles import current_files, new_data_path
 from olist_assets.stores.iceberg.tables import IcebergTables
 
@@ -69,7 +69,8 @@ class DuckDBEngine:
         started = time.perf_counter()
         sql = sql_for(name)
         inputs = self._pin_inputs(name)
-        standing = None if rebuild else current_build(self.tables, name, inputs)
+        contents = input_contents(self.tables, inputs)
+        standing = None if rebuild else current_build(self.tables, name, inputs, contents)
         if standing is not None:
             self._attach(BUSINESS, name)
             return replace(standing, seconds=time.perf_counter() - started)
@@ -89,6 +90,7 @@ class DuckDBEngine:
             name,
             [target],
             inputs,
+            contents,
             {"olist.engine": "duckdb", "olist.rows": str(rows)},
         )
         self._attach(BUSINESS, name)

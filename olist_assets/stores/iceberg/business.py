@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from pyiceberg.exceptions import CommitFailedException
 from pyiceberg.schema import Schema
 from pyiceberg.table import Table
+from pyiceberg.table.snapshots import Snapshot
 
 from olist_assets.core.business.builds import build_is_current, build_properties, content_of
 from olist_assets.core.business.docs import table_doc
@@ -32,16 +33,16 @@ PUBLISH_ATTEMPTS = 10
 
 
 def current_build(
-    tables: IcebergTables, name: str, inputs: dict[str, int | None]
+    tables: IcebergTables, name: str, inputs: dict[str, int | None], contents: Mapping[str, str]
 ) -> BuildResult | None:
     """business.<name> as it stands (rebuilt=False, 0 seconds) when there is nothing to build: its
-    current snapshot was built from the contents `inputs` hold, by the current build version, and
-    the table still shows that build's schema and documentation (a rollback leaves a later build's
-    schema and comments on it); None when it must be built."""
+    current snapshot was built from `contents` (what the `inputs` snapshots hold), by the current
+    build version, and the table still shows that build's schema and documentation (a rollback
+    leaves a later build's schema and comments on it); None when it must be built."""
     table = tables.load(BUSINESS, name)
     snapshot = table.current_snapshot() if table is not None else None
-    summary = snapshot.summary.additional_properties if snapshot and snapshot.summary else {}
-    if snapshot is None or not build_is_current(name, summary, input_contents(tables, inputs)):
+    summary = _summary(snapshot)
+    if snapshot is None or not build_is_current(name, summary, contents):
         return None
     if not _shows_build(table, snapshot.schema_id, name):
         return None
@@ -62,9 +63,11 @@ def stale_builds(tables: IcebergTables) -> list[str]:
             continue
         wanted = [(CLEAN, t) for t in table.reads] + [(BUSINESS, t) for t in table.depends_on]
         loaded = {f"{namespace}.{t}": tables.load(namespace, t) for namespace, t in wanted}
-        snapshots = {key: t.current_snapshot() if t else None for key, t in loaded.items()}
-        inputs = {key: s.snapshot_id for key, s in snapshots.items() if s is not None}
-        if len(inputs) < len(wanted) or current_build(tables, name, inputs) is None:
+        snapshots = {key: t.current_snapshot() for key, t in loaded.items() if t is not None}
+        snapshots = {key: s for key, s in snapshots.items() if s is not None}
+        inputs = {key: s.snapshot_id for key, s in snapshots.items()}
+        contents = {key: content_of(s.snapshot_id, _summary(s)) for key, s in snapshots.items()}
+        if len(inputs) < len(wanted) or current_build(tables, name, inputs, contents) is None:
             stale.append(name)
     return stale
 
@@ -77,9 +80,13 @@ def input_contents(tables: IcebergTables, inputs: Mapping[str, int | None]) -> d
         namespace, table_name = qualified.split(".", 1)
         table = tables.load(namespace, table_name)
         snapshot = table.snapshot_by_id(snapshot_id) if table and snapshot_id is not None else None
-        summary = snapshot.summary.additional_properties if snapshot and snapshot.summary else {}
-        contents[qualified] = content_of(snapshot_id, summary)
+        contents[qualified] = content_of(snapshot_id, _summary(snapshot))
     return contents
+
+
+def _summary(snapshot: Snapshot | None) -> dict[str, str]:
+    """A snapshot's summary properties (none for no snapshot)."""
+    return snapshot.summary.additional_properties if snapshot and snapshot.summary else {}
 
 
 def _shows_build(table: Table, schema_id: int | None, name: str) -> bool:
@@ -98,14 +105,16 @@ def publish_build(
     name: str,
     paths: list[str],
     inputs: dict[str, int | None],
+    contents: Mapping[str, str],
     summary: dict[str, str] | None = None,
 ) -> int:
     """Make the Parquet files at `paths` (under the table's location) the whole table; returns the
-    new snapshot id. `inputs` maps `clean.<table>`/`business.<table>` to the snapshot ids read."""
+    new snapshot id. `inputs` maps `clean.<table>`/`business.<table>` to the snapshot ids read,
+    `contents` to what they hold (`input_contents`)."""
     schema = _file_schema(tables, paths[0])
     doc = table_doc(name)
     table = tables.create(BUSINESS, name, schema, doc.description)
-    properties = build_properties(name, inputs, input_contents(tables, inputs))
+    properties = build_properties(name, inputs, contents)
     details = {"olist.operation": "build", **(summary or {}), **properties}
     if table.properties.get("Description") != doc.description:
         properties["Description"] = doc.description

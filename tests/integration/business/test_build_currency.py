@@ -8,16 +8,32 @@ import pytest
 
 from olist_assets.core.business import builds
 from olist_assets.core.business.docs import table_doc
+from olist_assets.core.business.engine import BuildResult
 from olist_assets.core.business.tables import build_stages, sql_for
 from olist_assets.core.tables import BUSINESS, CLEAN
 from olist_assets.engines import duckdb_engine
 from olist_assets.engines.duckdb_engine import DuckDBEngine
-from olist_assets.stores.iceberg.business import publish_build, stale_builds
+from olist_assets.stores.iceberg.business import input_contents, publish_build, stale_builds
 from olist_assets.stores.iceberg.history import rollback
 from olist_assets.stores.iceberg.maintenance import compact
+from olist_assets.stores.iceberg.tables import IcebergTables
 from tests.integration.business.conftest import restate_clean_table, split_clean_table
 
 pytestmark = pytest.mark.integration
+
+
+def publish_in_two_files(tables: IcebergTables, build: BuildResult) -> int:
+    """Publish the rows of a fact_orders build again as two files (as an Athena CTAS may write
+    them), from the same inputs, so maintenance has files to compact; returns the snapshot."""
+    table = tables.load(BUSINESS, "fact_orders")
+    rows = table.scan().to_arrow()
+    paths = [f"{build.location}/data/part-{i}.parquet" for i in range(2)]
+    for path, part in zip(paths, (rows.slice(0, 6), rows.slice(6)), strict=True):
+        with table.io.new_output(path).create() as out:
+            pq.write_table(part, out)
+    return publish_build(
+        tables, "fact_orders", paths, build.inputs, input_contents(tables, build.inputs)
+    )
 
 
 def test_a_build_from_unchanged_inputs_commits_nothing_and_a_changed_input_rebuilds(tiny_lake):
@@ -61,13 +77,7 @@ def test_compaction_rebuilds_nothing_neither_the_table_nor_what_reads_it(tiny_la
     engine = DuckDBEngine(tiny_lake)
     split_clean_table(tiny_lake, "customers")
     first = engine.build_table("fact_orders")
-    table = tiny_lake.load(BUSINESS, "fact_orders")
-    rows = table.scan().to_arrow()
-    paths = [f"{first.location}/data/part-{i}.parquet" for i in range(2)]
-    for path, part in zip(paths, (rows.slice(0, 6), rows.slice(6)), strict=True):
-        with table.io.new_output(path).create() as out:
-            pq.write_table(part, out)
-    publish_build(tiny_lake, "fact_orders", paths, first.inputs)
+    publish_in_two_files(tiny_lake, first)
     rfm = engine.build_table("customer_rfm")
     assert compact(tiny_lake, BUSINESS, "fact_orders")[0] == 2
     assert compact(tiny_lake, CLEAN, "customers")[0] == 2
@@ -148,13 +158,7 @@ def test_maintenance_leaves_a_build_rolled_back_past_a_column_change_for_the_nex
     # first: the table's schema has the column, the files it points at do not
     engine = DuckDBEngine(tiny_lake)
     first = engine.build_table("fact_orders")
-    table = tiny_lake.load(BUSINESS, "fact_orders")
-    rows = table.scan().to_arrow()
-    paths = [f"{first.location}/data/part-{i}.parquet" for i in range(2)]
-    for path, part in zip(paths, (rows.slice(0, 6), rows.slice(6)), strict=True):
-        with table.io.new_output(path).create() as out:
-            pq.write_table(part, out)
-    two_files = publish_build(tiny_lake, "fact_orders", paths, first.inputs)
+    two_files = publish_in_two_files(tiny_lake, first)
     edited = f"SELECT *, 42 AS extra FROM ({sql_for('fact_orders')})"
     with monkeypatch.context() as patched:
         patched.setattr(duckdb_engine, "sql_for", lambda name: edited)

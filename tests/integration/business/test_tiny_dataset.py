@@ -418,7 +418,7 @@ def test_a_check_fails_when_its_table_is_wrong(tiny_lake, tmp_path, table, tampe
     target = new_data_path(tiny_lake.location(BUSINESS, table))
     with tiny_lake.file_io(target).new_output(target).create() as out:
         out.write(path.read_bytes())
-    publish_build(tiny_lake, table, [target], inputs={})
+    publish_build(tiny_lake, table, [target], inputs={}, contents={})
 
     # When the checks run on a fresh engine
     outcomes = business_checks(DuckDBEngine(tiny_lake))

@@ -135,7 +135,7 @@ def write_business_tables(tables: IcebergTables, business: dict[str, pa.Table]) 
         path = new_data_path(tables.location(BUSINESS, name))
         with tables.file_io(path).new_output(path).create() as out:
             pq.write_table(rows, out)
-        publish_build(tables, name, [path], inputs={})
+        publish_build(tables, name, [path], inputs={}, contents={})
 
 
 @pytest.fixture
